@@ -1,0 +1,162 @@
+//! Authentication: who signed a request. [`sigv4`] is the pure signature math; this module is the
+//! thin shell that looks credentials up and turns a verified request into a [`Principal`].
+
+pub mod sigv4;
+
+use std::fmt;
+use time::OffsetDateTime;
+
+/// The identity a request acts as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// The account's root user (the server's root credentials).
+    Root { account_id: String },
+    /// An IAM user, through one of its access keys or a GetSessionToken session.
+    User {
+        account_id: String,
+        user_id: String,
+        name: String,
+        path: String,
+        arn: String,
+    },
+    /// A role session from AssumeRole.
+    AssumedRole {
+        account_id: String,
+        role_id: String,
+        role_name: String,
+        role_path: String,
+        session_name: String,
+    },
+    /// An unsigned request (only the STS operations AWS accepts unsigned).
+    Anonymous,
+}
+
+impl Principal {
+    /// The ARN GetCallerIdentity reports.
+    pub fn arn(&self) -> String {
+        match self {
+            Principal::Root { account_id } => format!("arn:aws:iam::{account_id}:root"),
+            Principal::User { arn, .. } => arn.clone(),
+            Principal::AssumedRole {
+                account_id,
+                role_name,
+                session_name,
+                ..
+            } => format!("arn:aws:sts::{account_id}:assumed-role/{role_name}/{session_name}"),
+            Principal::Anonymous => String::new(),
+        }
+    }
+
+    /// The `UserId` GetCallerIdentity reports: the account id for root, `AIDA…` for users,
+    /// `AROA…:session` for role sessions.
+    pub fn user_id(&self) -> String {
+        match self {
+            Principal::Root { account_id } => account_id.clone(),
+            Principal::User { user_id, .. } => user_id.clone(),
+            Principal::AssumedRole {
+                role_id,
+                session_name,
+                ..
+            } => format!("{role_id}:{session_name}"),
+            Principal::Anonymous => String::new(),
+        }
+    }
+
+    pub fn account_id(&self) -> Option<&str> {
+        match self {
+            Principal::Root { account_id }
+            | Principal::User { account_id, .. }
+            | Principal::AssumedRole { account_id, .. } => Some(account_id),
+            Principal::Anonymous => None,
+        }
+    }
+}
+
+/// A secret that never shows itself in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(**redacted**)")
+    }
+}
+
+/// What the server knows about one access key id.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub secret: Secret,
+    /// Long-term keys can be deactivated; an inactive key is refused like an unknown one.
+    pub active: bool,
+    /// Temporary credentials only: the token that must accompany them, and their end.
+    pub session_token: Option<Secret>,
+    pub expiration: Option<OffsetDateTime>,
+    pub principal: Principal,
+}
+
+/// Authenticates a request: SigV4 (header or presigned), then the credential it names.
+///
+/// Order as AWS checks: parse, time window, scope, key and token, signature.
+pub async fn authenticate(
+    store: &crate::store::Store,
+    req: &sigv4::RawRequest<'_>,
+    op: Option<crate::protocol::Operation>,
+    now: OffsetDateTime,
+) -> Result<Principal, crate::protocol::ApiError> {
+    let parsed = sigv4::parse(req).map_err(auth_error)?;
+    let Some(parsed) = parsed else {
+        if op.is_some_and(|op| op.unsigned()) {
+            return Ok(Principal::Anonymous);
+        }
+        return Err(auth_error(sigv4::AuthError::MissingAuthenticationToken));
+    };
+    sigv4::check_time(&parsed, now, time::Duration::minutes(15)).map_err(auth_error)?;
+    sigv4::check_scope(&parsed, &["iam", "sts"]).map_err(auth_error)?;
+    let cred = store
+        .credential(&parsed.access_key_id)
+        .await
+        .map_err(crate::protocol::ApiError::from)?;
+    let Some(cred) = cred.filter(|c| c.active) else {
+        return Err(auth_error(sigv4::AuthError::InvalidClientTokenId));
+    };
+    match (&cred.session_token, &parsed.security_token) {
+        (None, None) => {}
+        (Some(expected), Some(given)) => {
+            use subtle::ConstantTimeEq;
+            if !bool::from(expected.expose().as_bytes().ct_eq(given.as_bytes())) {
+                return Err(auth_error(sigv4::AuthError::InvalidClientTokenId));
+            }
+            if cred.expiration.is_some_and(|exp| now >= exp) {
+                return Err(auth_error(sigv4::AuthError::ExpiredToken));
+            }
+        }
+        _ => return Err(auth_error(sigv4::AuthError::InvalidClientTokenId)),
+    }
+    sigv4::verify_signature(req, &parsed, cred.secret.expose()).map_err(auth_error)?;
+    if cred.session_token.is_none() && !matches!(cred.principal, Principal::Root { .. }) {
+        store.note_key_used(&parsed.access_key_id, now, &parsed.service, &parsed.region);
+    }
+    Ok(cred.principal)
+}
+
+fn auth_error(e: sigv4::AuthError) -> crate::protocol::ApiError {
+    use crate::protocol::{ApiError, ErrorCode};
+    let code = match e.code() {
+        "MissingAuthenticationToken" => ErrorCode::MissingAuthenticationToken,
+        "IncompleteSignature" => ErrorCode::IncompleteSignature,
+        "InvalidClientTokenId" => ErrorCode::InvalidClientTokenId,
+        "ExpiredToken" => ErrorCode::ExpiredToken,
+        _ => ErrorCode::SignatureDoesNotMatch,
+    };
+    ApiError::new(code, e.message())
+}

@@ -1,0 +1,139 @@
+//! The request context: the condition keys a request carries, as `SimulateCustomPolicy`'s
+//! `ContextEntries` or the server's own request would supply them.
+//!
+//! Only keys put here exist. The engine fills nothing in (no `aws:CurrentTime`, no
+//! `aws:username`): the caller adds what a real request would carry.
+
+/// IAM's `ContextKeyTypeEnum`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContextKeyType {
+    String,
+    StringList,
+    Numeric,
+    NumericList,
+    Boolean,
+    BooleanList,
+    Ip,
+    IpList,
+    Binary,
+    BinaryList,
+    Date,
+    DateList,
+}
+
+impl ContextKeyType {
+    /// Parse the API's spelling (`"string"`, `"stringList"`, ...), case-insensitively.
+    pub fn parse(s: &str) -> Option<ContextKeyType> {
+        use ContextKeyType::*;
+        let all = [
+            ("string", String),
+            ("stringlist", StringList),
+            ("numeric", Numeric),
+            ("numericlist", NumericList),
+            ("boolean", Boolean),
+            ("booleanlist", BooleanList),
+            ("ip", Ip),
+            ("iplist", IpList),
+            ("binary", Binary),
+            ("binarylist", BinaryList),
+            ("date", Date),
+            ("datelist", DateList),
+        ];
+        all.iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(s))
+            .map(|(_, t)| *t)
+    }
+
+    pub fn is_list(self) -> bool {
+        use ContextKeyType::*;
+        matches!(
+            self,
+            StringList | NumericList | BooleanList | IpList | BinaryList | DateList
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextEntry {
+    /// The key as the caller spelled it.
+    pub name: String,
+    pub key_type: ContextKeyType,
+    pub values: Vec<String>,
+}
+
+/// Context keys of one request; lookups ignore case, as IAM does.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestContext {
+    /// Sorted by lower-cased key: a binary search is cheaper than hashing for the few dozen
+    /// keys a request carries.
+    entries: Vec<(String, ContextEntry)>,
+}
+
+impl RequestContext {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add or replace a key.
+    pub fn insert(&mut self, key: &str, key_type: ContextKeyType, values: Vec<String>) {
+        let lc = key.to_ascii_lowercase();
+        let entry = ContextEntry {
+            name: key.to_string(),
+            key_type,
+            values,
+        };
+        match self.entries.binary_search_by(|(k, _)| k.as_str().cmp(&lc)) {
+            Ok(i) => {
+                if let Some(slot) = self.entries.get_mut(i) {
+                    slot.1 = entry;
+                }
+            }
+            Err(i) => self.entries.insert(i, (lc, entry)),
+        }
+    }
+
+    /// Builder-style [`insert`](Self::insert).
+    pub fn with(mut self, key: &str, key_type: ContextKeyType, values: &[&str]) -> Self {
+        self.insert(
+            key,
+            key_type,
+            values.iter().map(|v| (*v).to_string()).collect(),
+        );
+        self
+    }
+
+    /// `key` must already be lower-case.
+    pub(crate) fn get_lc(&self, key: &str) -> Option<&ContextEntry> {
+        let i = self
+            .entries
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()?;
+        self.entries.get(i).map(|(_, e)| e)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&ContextEntry> {
+        self.get_lc(&key.to_ascii_lowercase())
+    }
+
+    /// Entries in key order.
+    pub fn entries(&self) -> impl Iterator<Item = &ContextEntry> {
+        self.entries.iter().map(|(_, e)| e)
+    }
+
+    /// The value of a single-valued key, for policy variables (`key` lower-case). A key with
+    /// several values cannot be used as a variable, as IAM documents.
+    pub(crate) fn single_value(&self, key: &str) -> Option<&str> {
+        match self.get_lc(key)?.values.as_slice() {
+            [one] => Some(one.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+}

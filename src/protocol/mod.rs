@@ -1,0 +1,64 @@
+//! The AWS query protocol: form parameters in, XML (or JSON) out, AWS-shaped errors.
+//!
+//! `generated/` is written by `codegen/` from botocore's models; the hand-written modules here are
+//! the small runtime it calls: [`query`] reads parameters, [`xml`] builds and renders responses,
+//! [`error`] carries AWS error codes.
+
+pub mod error;
+#[rustfmt::skip]
+pub mod generated;
+pub mod query;
+pub mod response;
+pub mod xml;
+
+pub use error::ApiError;
+pub use generated::errors::ErrorCode;
+pub use generated::operations::{Operation, Service};
+
+use crate::auth::Principal;
+use time::OffsetDateTime;
+
+/// What a handler knows about the request it is answering.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// The `x-amzn-RequestId` of this request.
+    pub request_id: String,
+    /// The server clock's reading when the request arrived (the one "now" of the request).
+    pub now: OffsetDateTime,
+    /// The account the request is made in.
+    pub account_id: String,
+    /// Who signed the request.
+    pub principal: Principal,
+}
+
+/// A model timestamp. Defaults to the Unix epoch so generated structs can derive `Default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(pub OffsetDateTime);
+
+impl Default for Timestamp {
+    fn default() -> Self {
+        Timestamp(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+impl From<OffsetDateTime> for Timestamp {
+    fn from(t: OffsetDateTime) -> Self {
+        Timestamp(t)
+    }
+}
+
+impl Timestamp {
+    /// ISO 8601 in UTC with second precision, as IAM and STS write dates: `2024-01-02T03:04:05Z`.
+    pub fn to_iso8601(self) -> String {
+        let t = self.0.to_offset(time::UtcOffset::UTC);
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}

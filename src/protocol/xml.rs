@@ -1,0 +1,148 @@
+//! The response tree generated code builds, and its two renderings: AWS's query-protocol XML and
+//! the JSON form some clients ask for with `Accept: application/json`.
+//!
+//! Escaping is the renderer's job; nothing else formats markup.
+
+use super::Timestamp;
+use base64::Engine as _;
+use quick_xml::escape::escape;
+use std::fmt::Write as _;
+
+/// A response value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A string, number, boolean or timestamp, already in its wire text.
+    Text(String),
+    /// A number or boolean: text in XML, a bare literal in JSON.
+    Literal(String),
+    /// Members in model order; absent optional members are simply not there.
+    Struct(Vec<(&'static str, Node)>),
+    /// `<member>` items.
+    List(Vec<Node>),
+    /// `<entry><key>…</key><value>…</value></entry>` items.
+    Map(Vec<(String, Node)>),
+}
+
+/// Implemented by generated output structures and the scalar types they hold.
+pub trait ToNode {
+    fn to_node(&self) -> Node;
+}
+
+impl ToNode for String {
+    fn to_node(&self) -> Node {
+        Node::Text(self.clone())
+    }
+}
+
+impl ToNode for i32 {
+    fn to_node(&self) -> Node {
+        Node::Literal(self.to_string())
+    }
+}
+
+impl ToNode for i64 {
+    fn to_node(&self) -> Node {
+        Node::Literal(self.to_string())
+    }
+}
+
+impl ToNode for bool {
+    fn to_node(&self) -> Node {
+        Node::Literal(self.to_string())
+    }
+}
+
+impl ToNode for Timestamp {
+    fn to_node(&self) -> Node {
+        Node::Text(self.to_iso8601())
+    }
+}
+
+impl ToNode for Vec<u8> {
+    fn to_node(&self) -> Node {
+        Node::Text(base64::engine::general_purpose::STANDARD.encode(self))
+    }
+}
+
+/// Writes `<name>…</name>` for `node` into `out`.
+pub fn write_element(out: &mut String, name: &str, node: &Node) {
+    match node {
+        Node::Text(t) | Node::Literal(t) => {
+            let _ = write!(out, "<{name}>{}</{name}>", escape(t.as_str()));
+        }
+        Node::Struct(fields) => {
+            let _ = write!(out, "<{name}>");
+            for (k, v) in fields {
+                write_element(out, k, v);
+            }
+            let _ = write!(out, "</{name}>");
+        }
+        Node::List(items) => {
+            if items.is_empty() {
+                let _ = write!(out, "<{name}/>");
+                return;
+            }
+            let _ = write!(out, "<{name}>");
+            for item in items {
+                write_element(out, "member", item);
+            }
+            let _ = write!(out, "</{name}>");
+        }
+        Node::Map(entries) => {
+            let _ = write!(out, "<{name}>");
+            for (k, v) in entries {
+                out.push_str("<entry>");
+                write_element(out, "key", &Node::Text(k.clone()));
+                write_element(out, "value", v);
+                out.push_str("</entry>");
+            }
+            let _ = write!(out, "</{name}>");
+        }
+    }
+}
+
+/// Writes the element's children only (the contents of a `…Result` element).
+pub fn write_contents(out: &mut String, node: &Node) {
+    if let Node::Struct(fields) = node {
+        for (k, v) in fields {
+            write_element(out, k, v);
+        }
+    }
+}
+
+/// Converts a node to JSON the way AWS's query services answer `Accept: application/json`.
+pub fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value;
+    match node {
+        Node::Text(t) => Value::String(t.clone()),
+        Node::Literal(t) => serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.clone())),
+        Node::Struct(fields) => Value::Object(fields.iter().map(|(k, v)| ((*k).to_owned(), to_json(v))).collect()),
+        Node::List(items) => Value::Array(items.iter().map(to_json).collect()),
+        Node::Map(entries) => Value::Object(entries.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_text_and_writes_members() {
+        let node = Node::Struct(vec![
+            ("UserName", Node::Text("a<b&c".into())),
+            ("Tags", Node::List(vec![Node::Struct(vec![("Key", Node::Text("k".into()))])])),
+            ("Empty", Node::List(vec![])),
+            ("IsTruncated", false.to_node()),
+        ]);
+        let mut out = String::new();
+        write_contents(&mut out, &node);
+        assert_eq!(
+            out,
+            "<UserName>a&lt;b&amp;c</UserName><Tags><member><Key>k</Key></member></Tags><Empty/><IsTruncated>false</IsTruncated>"
+        );
+        assert_eq!(
+            to_json(&node).to_string(),
+            r#"{"UserName":"a<b&c","Tags":[{"Key":"k"}],"Empty":[],"IsTruncated":false}"#
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! The HTTP server: one endpoint for the IAM and STS query protocol, plus `/_iamlocal/health`
+//! and `/_iamlocal/reset`.
+
+mod query;
+
+use crate::auth::{Credential, Principal, Secret};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::store::Store;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<Clock>,
+    pub account_id: Arc<str>,
+}
+
+/// Startup failures, each naming what was wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("--db: cannot open database '{path}': {source}")]
+    Database { path: String, source: sqlx::Error },
+    #[error("--listen: cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+}
+
+impl AppState {
+    pub async fn new(config: &Config, clock: Arc<Clock>) -> Result<AppState, StartError> {
+        let root = Credential {
+            secret: Secret::new(config.root_secret_access_key.clone()),
+            active: true,
+            session_token: None,
+            expiration: None,
+            principal: Principal::Root {
+                account_id: config.account_id.clone(),
+            },
+        };
+        let store = Store::open(&config.db, root, &config.root_access_key_id)
+            .await
+            .map_err(|source| StartError::Database {
+                path: config.db.clone(),
+                source,
+            })?;
+        Ok(AppState {
+            store,
+            clock,
+            account_id: Arc::from(config.account_id.as_str()),
+        })
+    }
+}
+
+/// The router, shared by the binary and the tests.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/_iamlocal/health", get(health))
+        .route("/_iamlocal/reset", post(reset))
+        .fallback(query::handle)
+        .with_state(state)
+}
+
+async fn health() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+async fn reset(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.reset().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "reset" }))),
+        Err(e) => {
+            tracing::error!(error = %e, "reset failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(serde_json::json!({ "status": "error" })),
+            )
+        }
+    }
+}
+
+/// A running server (used by tests and by [`run`]).
+pub struct Server {
+    addr: SocketAddr,
+    state: AppState,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Opens the store, binds the listener and starts serving in the background.
+    pub async fn start(config: Config) -> Result<Server, StartError> {
+        let state = AppState::new(&config, Arc::new(Clock::default())).await?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: config.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let router = app(state.clone());
+        let flusher = state.store.clone();
+        let task = tokio::spawn(async move {
+            let flush = tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = flusher.flush_last_used().await {
+                        tracing::warn!(error = %e, "writing access key last-used data failed");
+                    }
+                }
+            });
+            let served = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+            flush.abort();
+            if let Err(e) = served {
+                tracing::error!(error = %e, "server stopped");
+            }
+        });
+        Ok(Server {
+            addr,
+            state,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops accepting, lets in-flight requests finish and writes pending data.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+        if let Err(e) = self.state.store.flush_last_used().await {
+            tracing::warn!(error = %e, "writing access key last-used data failed");
+        }
+        self.state.store.pool().close().await;
+    }
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let started = std::time::Instant::now();
+    let server = Server::start(config.clone()).await?;
+    tracing::info!(
+        listen = %server.addr(),
+        db = %config.db,
+        account = %config.account_id,
+        startup_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "iamlocal ready"
+    );
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

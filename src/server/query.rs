@@ -1,0 +1,178 @@
+//! The query-protocol endpoint: read the raw request, authenticate it, route on `Action`,
+//! dispatch to the generated handler trait, and write AWS's response.
+
+use super::AppState;
+use crate::auth::{self, Principal};
+use crate::protocol::generated::{iam, sts};
+use crate::protocol::query::Query;
+use crate::protocol::response::{self, Format};
+use crate::protocol::{ApiError, ErrorCode, Operation, RequestContext, Service};
+use axum::body::{to_bytes, Body};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use std::time::Instant;
+
+/// Largest request body accepted. The largest documents IAM takes are well below this.
+const MAX_BODY: usize = 1 << 20;
+
+pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Response<Body> {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let now = state.clock.now();
+    let (parts, body) = req.into_parts();
+    let format = Format::from_accept(
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok()),
+    );
+
+    let mut service = Service::Iam;
+    let outcome = async {
+        let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
+            ApiError::new(
+                ErrorCode::ValidationError,
+                format!("Request body must be at most {MAX_BODY} bytes."),
+            )
+        });
+        let body = body.map_err(|e| (e, None))?;
+        let raw_query = parts.uri.query().unwrap_or("");
+        let is_form = parts.method == axum::http::Method::POST;
+        let query = if is_form {
+            Query::from_sources(&[raw_query.as_bytes(), &body])
+        } else {
+            Query::from_sources(&[raw_query.as_bytes()])
+        };
+        let action = query.get("Action").map(str::to_owned);
+        let op = action.as_deref().and_then(Operation::from_action);
+        if let Some(op) = op {
+            service = op.service();
+        } else if query.get("Version") == Some(Service::Sts.version()) {
+            service = Service::Sts;
+        }
+
+        // Authenticate before routing, as AWS does: an unknown action from an unsigned caller
+        // is still an authentication failure.
+        let headers: Vec<(&str, &[u8])> = parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_bytes()))
+            .collect();
+        let host_owned;
+        let mut headers = headers;
+        if parts.headers.get(header::HOST).is_none() {
+            // HTTP/2: the authority stands in for Host.
+            host_owned = parts
+                .uri
+                .authority()
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_default();
+            headers.push(("host", host_owned.as_bytes()));
+        }
+        let raw = auth::sigv4::RawRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: raw_query,
+            headers: &headers,
+            body: &body,
+        };
+        let principal = auth::authenticate(&state.store, &raw, op, now)
+            .await
+            .map_err(|e| (e, None))?;
+
+        let Some(action) = action else {
+            return Err((
+                ApiError::new(ErrorCode::MissingAction, "Missing Action"),
+                Some(principal),
+            ));
+        };
+        let Some(op) = op else {
+            let version = query.get("Version").unwrap_or("2010-05-08");
+            return Err((
+                ApiError::new(
+                    ErrorCode::InvalidAction,
+                    format!("Could not find operation {action} for version {version}"),
+                ),
+                Some(principal),
+            ));
+        };
+        let ctx = RequestContext {
+            request_id: request_id.clone(),
+            now,
+            account_id: principal
+                .account_id()
+                .unwrap_or(&state.account_id)
+                .to_owned(),
+            principal,
+        };
+        let result = match op.service() {
+            Service::Iam => iam::dispatch(&state, &ctx, op, &query).await,
+            Service::Sts => sts::dispatch(&state, &ctx, op, &query).await,
+        };
+        match result {
+            Ok(node) => Ok((op, node, ctx.principal)),
+            Err(e) => Err((e, Some(ctx.principal))),
+        }
+    }
+    .await;
+
+    let (status, body, action, principal, code) = match outcome {
+        Ok((op, node, principal)) => (
+            StatusCode::OK,
+            response::success(format, op, node.as_ref(), &request_id),
+            op.name(),
+            Some(principal),
+            None,
+        ),
+        Err((err, principal)) => {
+            (
+                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST),
+                response::error(format, service, &err, &request_id),
+                "-",
+                principal,
+                Some(err.code.as_str()),
+            )
+        }
+    };
+    tracing::info!(
+        action,
+        principal = principal.as_ref().map(Principal::arn).unwrap_or_default(),
+        status = status.as_u16(),
+        error = code.unwrap_or(""),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = status;
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        headers.insert("x-amzn-RequestId", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&http_date(state.clock.now())) {
+        headers.insert(header::DATE, v);
+    }
+    resp
+}
+
+/// RFC 1123 date for the `Date` header (SDKs correct their clock skew from it).
+fn http_date(t: time::OffsetDateTime) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        MONTHS[u8::from(t.month()) as usize - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}

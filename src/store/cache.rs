@@ -1,0 +1,115 @@
+//! In-memory credentials: the root key, long-term access keys (rebuilt from the database after a
+//! write marks them stale) and issued sessions, plus key last-used data waiting to be written.
+
+use crate::auth::Credential;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use time::OffsetDateTime;
+
+/// Last use of an access key.
+#[derive(Debug, Clone)]
+pub struct LastUsed {
+    pub when: OffsetDateTime,
+    pub service: String,
+    pub region: String,
+}
+
+pub struct CredentialCache {
+    root_key_id: String,
+    root: Credential,
+    /// `None` while stale.
+    keys: RwLock<Option<HashMap<String, Credential>>>,
+    sessions: RwLock<HashMap<String, Credential>>,
+    /// Last-used data: everything known (answers GetAccessKeyLastUsed) and what is unwritten.
+    used: RwLock<(HashMap<String, LastUsed>, HashMap<String, LastUsed>)>,
+}
+
+impl CredentialCache {
+    pub fn new(root_key_id: String, root: Credential) -> CredentialCache {
+        CredentialCache {
+            root_key_id,
+            root,
+            keys: RwLock::new(None),
+            sessions: RwLock::new(HashMap::new()),
+            used: RwLock::new((HashMap::new(), HashMap::new())),
+        }
+    }
+
+    /// `None` when the long-term keys must be reloaded first; `Some(None)` for an unknown key.
+    pub fn lookup(&self, id: &str) -> Option<Option<Credential>> {
+        if id == self.root_key_id {
+            return Some(Some(self.root.clone()));
+        }
+        if let Some(c) = self.sessions.read().ok()?.get(id) {
+            return Some(Some(c.clone()));
+        }
+        let keys = self.keys.read().ok()?;
+        keys.as_ref().map(|k| k.get(id).cloned())
+    }
+
+    pub fn replace_keys(&self, keys: HashMap<String, Credential>) {
+        if let Ok(mut k) = self.keys.write() {
+            *k = Some(keys);
+        }
+    }
+
+    pub fn invalidate_keys(&self) {
+        if let Ok(mut k) = self.keys.write() {
+            *k = None;
+        }
+    }
+
+    pub fn insert_session(&self, id: String, cred: Credential) {
+        if let Ok(mut s) = self.sessions.write() {
+            s.insert(id, cred);
+        }
+    }
+
+    /// Drops sessions whose principal no longer exists or changed (after a delete or rename).
+    pub fn retain_sessions(&self, keep: impl Fn(&Credential) -> bool) {
+        if let Ok(mut s) = self.sessions.write() {
+            s.retain(|_, c| keep(c));
+        }
+    }
+
+    pub fn clear(&self) {
+        self.invalidate_keys();
+        if let Ok(mut s) = self.sessions.write() {
+            s.clear();
+        }
+        if let Ok(mut u) = self.used.write() {
+            u.0.clear();
+            u.1.clear();
+        }
+    }
+
+    pub fn note_used(&self, id: &str, when: OffsetDateTime, service: &str, region: &str) {
+        let entry = LastUsed {
+            when,
+            service: service.to_owned(),
+            region: region.to_owned(),
+        };
+        if let Ok(mut u) = self.used.write() {
+            u.0.insert(id.to_owned(), entry.clone());
+            u.1.insert(id.to_owned(), entry);
+        }
+    }
+
+    pub fn take_used(&self) -> Vec<(String, LastUsed)> {
+        match self.used.write() {
+            Ok(mut u) => u.1.drain().collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    pub fn last_used(&self, id: &str) -> Option<LastUsed> {
+        self.used.read().ok()?.0.get(id).cloned()
+    }
+
+    pub fn forget_used(&self, id: &str) {
+        if let Ok(mut u) = self.used.write() {
+            u.0.remove(id);
+            u.1.remove(id);
+        }
+    }
+}

@@ -1,0 +1,1154 @@
+//! Users, groups, roles, access keys, managed and inline policies, tags and attachments.
+//!
+//! Every mutating method checks its preconditions and writes inside one transaction, and reports
+//! AWS's outcome (missing entity, duplicate, conflict, quota) as a [`StoreError`] carrying AWS's
+//! message text.
+
+use super::ids;
+use super::records::*;
+use super::{from_ts, ts, EntityType, Store};
+use crate::auth::Secret;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+use time::OffsetDateTime;
+
+/// The outcome of a store call that did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    NoSuchEntity(String),
+    #[error("{0}")]
+    EntityAlreadyExists(String),
+    #[error("{0}")]
+    DeleteConflict(String),
+    #[error("{0}")]
+    LimitExceeded(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+pub type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// IAM quotas (IAM User Guide, "IAM and AWS STS quotas"), at their defaults.
+pub mod quota {
+    pub const ACCESS_KEYS_PER_USER: i64 = 2;
+    pub const GROUPS_PER_USER: i64 = 10;
+    pub const MANAGED_POLICIES_PER_ENTITY: i64 = 10;
+    pub const VERSIONS_PER_POLICY: i64 = 5;
+    pub const TAGS_PER_ENTITY: usize = 50;
+    pub const USERS_PER_ACCOUNT: i64 = 5000;
+    pub const GROUPS_PER_ACCOUNT: i64 = 300;
+    pub const ROLES_PER_ACCOUNT: i64 = 1000;
+    pub const POLICIES_PER_ACCOUNT: i64 = 1500;
+}
+
+type Tx<'a> = Transaction<'a, Sqlite>;
+
+fn key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+fn user_row(r: &SqliteRow) -> UserRec {
+    UserRec {
+        user_id: r.get("user_id"),
+        account_id: r.get("account_id"),
+        name: r.get("name"),
+        path: r.get("path"),
+        arn: r.get("arn"),
+        create_date: from_ts(r.get("create_date")),
+        permissions_boundary: r.get("permissions_boundary"),
+    }
+}
+
+fn group_row(r: &SqliteRow) -> GroupRec {
+    GroupRec {
+        group_id: r.get("group_id"),
+        account_id: r.get("account_id"),
+        name: r.get("name"),
+        path: r.get("path"),
+        arn: r.get("arn"),
+        create_date: from_ts(r.get("create_date")),
+    }
+}
+
+fn role_row(r: &SqliteRow) -> RoleRec {
+    RoleRec {
+        role_id: r.get("role_id"),
+        account_id: r.get("account_id"),
+        name: r.get("name"),
+        path: r.get("path"),
+        arn: r.get("arn"),
+        create_date: from_ts(r.get("create_date")),
+        assume_role_policy: r.get("assume_role_policy"),
+        description: r.get("description"),
+        max_session_duration: r.get("max_session_duration"),
+        permissions_boundary: r.get("permissions_boundary"),
+        last_used_date: r.get::<Option<i64>, _>("last_used_date").map(from_ts),
+        last_used_region: r.get("last_used_region"),
+    }
+}
+
+fn policy_row(r: &SqliteRow) -> PolicyRec {
+    PolicyRec {
+        policy_id: r.get("policy_id"),
+        account_id: r.get("account_id"),
+        name: r.get("name"),
+        path: r.get("path"),
+        arn: r.get("arn"),
+        description: r.get("description"),
+        default_version_id: r.get("default_version_id"),
+        create_date: from_ts(r.get("create_date")),
+        update_date: from_ts(r.get("update_date")),
+        attachment_count: r.get("attachment_count"),
+    }
+}
+
+const POLICY_COLUMNS: &str = "p.policy_id, p.account_id, p.name, p.path, p.arn, p.description, p.default_version_id, p.create_date, p.update_date, \
+     (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.arn) AS attachment_count";
+
+fn no_such_user(name: &str) -> StoreError {
+    StoreError::NoSuchEntity(format!("The user with name {name} cannot be found."))
+}
+
+fn no_such_group(name: &str) -> StoreError {
+    StoreError::NoSuchEntity(format!("The group with name {name} cannot be found."))
+}
+
+fn no_such_role(name: &str) -> StoreError {
+    StoreError::NoSuchEntity(format!("The role with name {name} cannot be found."))
+}
+
+fn no_such_policy(arn: &str) -> StoreError {
+    StoreError::NoSuchEntity(format!("Policy {arn} does not exist or is not attachable."))
+}
+
+async fn count(tx: &mut Tx<'_>, sql: &str, bind: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(sql).bind(bind).fetch_one(&mut **tx).await
+}
+
+async fn user_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<UserRec> {
+    sqlx::query("SELECT * FROM users WHERE account_id = ? AND name_key = ?")
+        .bind(account)
+        .bind(key(name))
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| user_row(&r))
+        .ok_or_else(|| no_such_user(name))
+}
+
+async fn group_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<GroupRec> {
+    sqlx::query("SELECT * FROM groups WHERE account_id = ? AND name_key = ?")
+        .bind(account)
+        .bind(key(name))
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| group_row(&r))
+        .ok_or_else(|| no_such_group(name))
+}
+
+async fn role_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<RoleRec> {
+    sqlx::query("SELECT * FROM roles WHERE account_id = ? AND name_key = ?")
+        .bind(account)
+        .bind(key(name))
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| role_row(&r))
+        .ok_or_else(|| no_such_role(name))
+}
+
+/// Looks up the id of a user, group or role by name inside a transaction.
+async fn entity_id(tx: &mut Tx<'_>, account: &str, ty: EntityType, name: &str) -> StoreResult<String> {
+    Ok(match ty {
+        EntityType::User => user_in(tx, account, name).await?.user_id,
+        EntityType::Group => group_in(tx, account, name).await?.group_id,
+        EntityType::Role => role_in(tx, account, name).await?.role_id,
+    })
+}
+
+async fn insert_tags(tx: &mut Tx<'_>, entity_id: &str, tags: &[Tag]) -> StoreResult<()> {
+    let start: i64 = count(tx, "SELECT COALESCE(MAX(position), 0) FROM tags WHERE entity_id = ?", entity_id).await?;
+    for (i, t) in tags.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO tags (entity_id, key, value, position) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (entity_id, key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(entity_id)
+        .bind(&t.key)
+        .bind(&t.value)
+        .bind(start + 1 + i as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let n = count(tx, "SELECT COUNT(*) FROM tags WHERE entity_id = ?", entity_id).await?;
+    if n as usize > quota::TAGS_PER_ENTITY {
+        return Err(StoreError::LimitExceeded(format!(
+            "The number of tags has reached the maximum limit of {}.",
+            quota::TAGS_PER_ENTITY
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    // ------------------------------------------------------------ users
+
+    pub async fn create_user(
+        &self,
+        account: &str,
+        name: &str,
+        path: &str,
+        boundary: Option<&str>,
+        tags: &[Tag],
+        now: OffsetDateTime,
+    ) -> StoreResult<UserRec> {
+        let mut tx = self.pool.begin().await?;
+        if user_in(&mut tx, account, name).await.is_ok() {
+            return Err(StoreError::EntityAlreadyExists(format!("User with name {name} already exists.")));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM users WHERE account_id = ?", account).await? >= quota::USERS_PER_ACCOUNT {
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for UsersPerAccount: {}",
+                quota::USERS_PER_ACCOUNT
+            )));
+        }
+        let rec = UserRec {
+            user_id: ids::unique_id("AIDA"),
+            account_id: account.to_owned(),
+            name: name.to_owned(),
+            path: path.to_owned(),
+            arn: format!("arn:aws:iam::{account}:user{path}{name}"),
+            create_date: now,
+            permissions_boundary: boundary.map(str::to_owned),
+        };
+        sqlx::query("INSERT INTO users (user_id, account_id, name, name_key, path, arn, create_date, permissions_boundary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&rec.user_id)
+            .bind(account)
+            .bind(name)
+            .bind(key(name))
+            .bind(path)
+            .bind(&rec.arn)
+            .bind(ts(now))
+            .bind(boundary)
+            .execute(&mut *tx)
+            .await?;
+        insert_tags(&mut tx, &rec.user_id, tags).await?;
+        tx.commit().await?;
+        Ok(rec)
+    }
+
+    pub async fn user(&self, account: &str, name: &str) -> StoreResult<UserRec> {
+        let mut tx = self.pool.begin().await?;
+        user_in(&mut tx, account, name).await
+    }
+
+    pub async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<UserRec>> {
+        Ok(sqlx::query("SELECT * FROM users WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| user_row(&r)))
+    }
+
+    /// Users whose path starts with `path_prefix`, ordered by name.
+    pub async fn users(&self, account: &str, path_prefix: &str) -> StoreResult<Vec<UserRec>> {
+        Ok(sqlx::query("SELECT * FROM users WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name_key")
+            .bind(account)
+            .bind(path_prefix)
+            .bind(path_prefix)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(user_row)
+            .collect())
+    }
+
+    pub async fn update_user(
+        &self,
+        account: &str,
+        name: &str,
+        new_name: Option<&str>,
+        new_path: Option<&str>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let user = user_in(&mut tx, account, name).await?;
+        let final_name = new_name.unwrap_or(&user.name);
+        let final_path = new_path.unwrap_or(&user.path);
+        if key(final_name) != key(&user.name) && user_in(&mut tx, account, final_name).await.is_ok() {
+            return Err(StoreError::EntityAlreadyExists(format!("User with name {final_name} already exists.")));
+        }
+        sqlx::query("UPDATE users SET name = ?, name_key = ?, path = ?, arn = ? WHERE user_id = ?")
+            .bind(final_name)
+            .bind(key(final_name))
+            .bind(final_path)
+            .bind(format!("arn:aws:iam::{account}:user{final_path}{final_name}"))
+            .bind(&user.user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.credentials_changed();
+        self.sessions_changed().await?;
+        Ok(())
+    }
+
+    pub async fn delete_user(&self, account: &str, name: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let user = user_in(&mut tx, account, name).await?;
+        let id = user.user_id.as_str();
+        if count(&mut tx, "SELECT COUNT(*) FROM access_keys WHERE user_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must delete access keys first.".into()));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'user' AND entity_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'user' AND entity_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM group_members WHERE user_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must remove users from group first.".into()));
+        }
+        sqlx::query("DELETE FROM tags WHERE entity_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE subject_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM users WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        self.credentials_changed();
+        self.sessions_changed().await?;
+        Ok(())
+    }
+
+    /// Reloads the in-memory sessions after a principal they act as changed or went away.
+    async fn sessions_changed(&self) -> sqlx::Result<()> {
+        self.cache.retain_sessions(|_| false);
+        self.load_sessions().await
+    }
+
+    // ------------------------------------------------------------ tags
+
+    /// Tags of a user or role, in the order they were added.
+    pub async fn tags(&self, entity_id: &str) -> StoreResult<Vec<Tag>> {
+        Ok(sqlx::query("SELECT key, value FROM tags WHERE entity_id = ? ORDER BY position")
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Tag {
+                key: r.get(0),
+                value: r.get(1),
+            })
+            .collect())
+    }
+
+    pub async fn tag_entity(&self, account: &str, ty: EntityType, name: &str, tags: &[Tag]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = entity_id(&mut tx, account, ty, name).await?;
+        insert_tags(&mut tx, &id, tags).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn untag_entity(&self, account: &str, ty: EntityType, name: &str, keys: &[String]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = entity_id(&mut tx, account, ty, name).await?;
+        for k in keys {
+            sqlx::query("DELETE FROM tags WHERE entity_id = ? AND key = ?")
+                .bind(&id)
+                .bind(k)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The id of a user, group or role by name.
+    pub async fn entity_id(&self, account: &str, ty: EntityType, name: &str) -> StoreResult<String> {
+        let mut tx = self.pool.begin().await?;
+        entity_id(&mut tx, account, ty, name).await
+    }
+
+    // ------------------------------------------------------------ groups
+
+    pub async fn create_group(&self, account: &str, name: &str, path: &str, now: OffsetDateTime) -> StoreResult<GroupRec> {
+        let mut tx = self.pool.begin().await?;
+        if group_in(&mut tx, account, name).await.is_ok() {
+            return Err(StoreError::EntityAlreadyExists(format!("Group with name {name} already exists.")));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM groups WHERE account_id = ?", account).await? >= quota::GROUPS_PER_ACCOUNT {
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for GroupsPerAccount: {}",
+                quota::GROUPS_PER_ACCOUNT
+            )));
+        }
+        let rec = GroupRec {
+            group_id: ids::unique_id("AGPA"),
+            account_id: account.to_owned(),
+            name: name.to_owned(),
+            path: path.to_owned(),
+            arn: format!("arn:aws:iam::{account}:group{path}{name}"),
+            create_date: now,
+        };
+        sqlx::query("INSERT INTO groups (group_id, account_id, name, name_key, path, arn, create_date) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(&rec.group_id)
+            .bind(account)
+            .bind(name)
+            .bind(key(name))
+            .bind(path)
+            .bind(&rec.arn)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(rec)
+    }
+
+    pub async fn group(&self, account: &str, name: &str) -> StoreResult<GroupRec> {
+        let mut tx = self.pool.begin().await?;
+        group_in(&mut tx, account, name).await
+    }
+
+    pub async fn groups(&self, account: &str, path_prefix: &str) -> StoreResult<Vec<GroupRec>> {
+        Ok(sqlx::query("SELECT * FROM groups WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name_key")
+            .bind(account)
+            .bind(path_prefix)
+            .bind(path_prefix)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(group_row)
+            .collect())
+    }
+
+    pub async fn group_members(&self, group_id: &str) -> StoreResult<Vec<UserRec>> {
+        Ok(sqlx::query("SELECT u.* FROM users u JOIN group_members m ON m.user_id = u.user_id WHERE m.group_id = ? ORDER BY u.name_key")
+            .bind(group_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(user_row)
+            .collect())
+    }
+
+    pub async fn groups_for_user(&self, user_id: &str) -> StoreResult<Vec<GroupRec>> {
+        Ok(sqlx::query("SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.group_id WHERE m.user_id = ? ORDER BY g.name_key")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(group_row)
+            .collect())
+    }
+
+    pub async fn update_group(&self, account: &str, name: &str, new_name: Option<&str>, new_path: Option<&str>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let group = group_in(&mut tx, account, name).await?;
+        let final_name = new_name.unwrap_or(&group.name);
+        let final_path = new_path.unwrap_or(&group.path);
+        if key(final_name) != key(&group.name) && group_in(&mut tx, account, final_name).await.is_ok() {
+            return Err(StoreError::EntityAlreadyExists(format!("Group with name {final_name} already exists.")));
+        }
+        sqlx::query("UPDATE groups SET name = ?, name_key = ?, path = ?, arn = ? WHERE group_id = ?")
+            .bind(final_name)
+            .bind(key(final_name))
+            .bind(final_path)
+            .bind(format!("arn:aws:iam::{account}:group{final_path}{final_name}"))
+            .bind(&group.group_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_group(&self, account: &str, name: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let group = group_in(&mut tx, account, name).await?;
+        let id = group.group_id.as_str();
+        if count(&mut tx, "SELECT COUNT(*) FROM group_members WHERE group_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must remove users from group first.".into()));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'group' AND entity_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'group' AND entity_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
+        }
+        sqlx::query("DELETE FROM groups WHERE group_id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn add_user_to_group(&self, account: &str, group: &str, user: &str, now: OffsetDateTime) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let g = group_in(&mut tx, account, group).await?;
+        let u = user_in(&mut tx, account, user).await?;
+        let already: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM group_members WHERE group_id = ? AND user_id = ?")
+            .bind(&g.group_id)
+            .bind(&u.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if already > 0 {
+            return Ok(());
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM group_members WHERE user_id = ?", &u.user_id).await? >= quota::GROUPS_PER_USER {
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for GroupsPerUser: {}",
+                quota::GROUPS_PER_USER
+            )));
+        }
+        sqlx::query("INSERT INTO group_members (group_id, user_id, added) VALUES (?, ?, ?)")
+            .bind(&g.group_id)
+            .bind(&u.user_id)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn remove_user_from_group(&self, account: &str, group: &str, user: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let g = group_in(&mut tx, account, group).await?;
+        let u = user_in(&mut tx, account, user).await?;
+        let done = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+            .bind(&g.group_id)
+            .bind(&u.user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NoSuchEntity(format!(
+                "User {} is not in group {}.",
+                u.name, g.name
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ access keys
+
+    pub async fn create_access_key(&self, account: &str, user: &str, now: OffsetDateTime) -> StoreResult<AccessKeyRec> {
+        let mut tx = self.pool.begin().await?;
+        let u = user_in(&mut tx, account, user).await?;
+        if count(&mut tx, "SELECT COUNT(*) FROM access_keys WHERE user_id = ?", &u.user_id).await? >= quota::ACCESS_KEYS_PER_USER {
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for AccessKeysPerUser: {}",
+                quota::ACCESS_KEYS_PER_USER
+            )));
+        }
+        let rec = AccessKeyRec {
+            access_key_id: ids::access_key_id("AKIA"),
+            user_id: u.user_id.clone(),
+            user_name: u.name.clone(),
+            secret_access_key: Secret::new(ids::secret_access_key()),
+            active: true,
+            create_date: now,
+            last_used_date: None,
+            last_used_service: None,
+            last_used_region: None,
+        };
+        sqlx::query("INSERT INTO access_keys (access_key_id, account_id, user_id, secret_access_key, status, create_date) VALUES (?, ?, ?, ?, 'Active', ?)")
+            .bind(&rec.access_key_id)
+            .bind(account)
+            .bind(&u.user_id)
+            .bind(rec.secret_access_key.expose())
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.credentials_changed();
+        Ok(rec)
+    }
+
+    fn key_row(&self, r: &SqliteRow) -> AccessKeyRec {
+        let id: String = r.get("access_key_id");
+        let used = self.last_used(&id);
+        AccessKeyRec {
+            user_id: r.get("user_id"),
+            user_name: r.get("user_name"),
+            secret_access_key: Secret::new(r.get::<String, _>("secret_access_key")),
+            active: r.get::<String, _>("status") == "Active",
+            create_date: from_ts(r.get("create_date")),
+            last_used_date: used
+                .as_ref()
+                .map(|u| u.when)
+                .or_else(|| r.get::<Option<i64>, _>("last_used_date").map(from_ts)),
+            last_used_service: used
+                .as_ref()
+                .map(|u| u.service.clone())
+                .or_else(|| r.get("last_used_service")),
+            last_used_region: used.map(|u| u.region).or_else(|| r.get("last_used_region")),
+            access_key_id: id,
+        }
+    }
+
+    pub async fn access_keys(&self, account: &str, user: &str) -> StoreResult<Vec<AccessKeyRec>> {
+        let mut tx = self.pool.begin().await?;
+        let u = user_in(&mut tx, account, user).await?;
+        let rows = sqlx::query("SELECT k.*, u.name AS user_name FROM access_keys k JOIN users u ON u.user_id = k.user_id WHERE k.user_id = ? ORDER BY k.create_date, k.access_key_id")
+            .bind(&u.user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        Ok(rows.iter().map(|r| self.key_row(r)).collect())
+    }
+
+    /// An access key by id, in the given account.
+    pub async fn access_key(&self, account: &str, access_key_id: &str) -> StoreResult<Option<AccessKeyRec>> {
+        let row = sqlx::query("SELECT k.*, u.name AS user_name FROM access_keys k JOIN users u ON u.user_id = k.user_id WHERE k.access_key_id = ? AND k.account_id = ?")
+            .bind(access_key_id)
+            .bind(account)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| self.key_row(&r)))
+    }
+
+    async fn key_of_user(tx: &mut Tx<'_>, account: &str, user: &str, access_key_id: &str) -> StoreResult<()> {
+        let u = user_in(tx, account, user).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_keys WHERE access_key_id = ? AND user_id = ?")
+            .bind(access_key_id)
+            .bind(&u.user_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NoSuchEntity(format!(
+                "The Access Key with id {access_key_id} cannot be found."
+            )));
+        }
+        Ok(())
+    }
+
+    pub async fn update_access_key(&self, account: &str, user: &str, access_key_id: &str, active: bool) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        Self::key_of_user(&mut tx, account, user, access_key_id).await?;
+        sqlx::query("UPDATE access_keys SET status = ? WHERE access_key_id = ?")
+            .bind(if active { "Active" } else { "Inactive" })
+            .bind(access_key_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.credentials_changed();
+        Ok(())
+    }
+
+    pub async fn delete_access_key(&self, account: &str, user: &str, access_key_id: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        Self::key_of_user(&mut tx, account, user, access_key_id).await?;
+        sqlx::query("DELETE FROM access_keys WHERE access_key_id = ?")
+            .bind(access_key_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.cache.forget_used(access_key_id);
+        self.credentials_changed();
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ roles
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_role(
+        &self,
+        account: &str,
+        name: &str,
+        path: &str,
+        assume_role_policy: &str,
+        description: Option<&str>,
+        max_session_duration: i64,
+        boundary: Option<&str>,
+        tags: &[Tag],
+        now: OffsetDateTime,
+    ) -> StoreResult<RoleRec> {
+        let mut tx = self.pool.begin().await?;
+        if role_in(&mut tx, account, name).await.is_ok() {
+            return Err(StoreError::EntityAlreadyExists(format!("Role with name {name} already exists.")));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM roles WHERE account_id = ?", account).await? >= quota::ROLES_PER_ACCOUNT {
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for RolesPerAccount: {}",
+                quota::ROLES_PER_ACCOUNT
+            )));
+        }
+        let rec = RoleRec {
+            role_id: ids::unique_id("AROA"),
+            account_id: account.to_owned(),
+            name: name.to_owned(),
+            path: path.to_owned(),
+            arn: format!("arn:aws:iam::{account}:role{path}{name}"),
+            create_date: now,
+            assume_role_policy: assume_role_policy.to_owned(),
+            description: description.map(str::to_owned),
+            max_session_duration,
+            permissions_boundary: boundary.map(str::to_owned),
+            last_used_date: None,
+            last_used_region: None,
+        };
+        sqlx::query("INSERT INTO roles (role_id, account_id, name, name_key, path, arn, create_date, assume_role_policy, description, max_session_duration, permissions_boundary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&rec.role_id)
+            .bind(account)
+            .bind(name)
+            .bind(key(name))
+            .bind(path)
+            .bind(&rec.arn)
+            .bind(ts(now))
+            .bind(assume_role_policy)
+            .bind(description)
+            .bind(max_session_duration)
+            .bind(boundary)
+            .execute(&mut *tx)
+            .await?;
+        insert_tags(&mut tx, &rec.role_id, tags).await?;
+        tx.commit().await?;
+        Ok(rec)
+    }
+
+    pub async fn role(&self, account: &str, name: &str) -> StoreResult<RoleRec> {
+        let mut tx = self.pool.begin().await?;
+        role_in(&mut tx, account, name).await
+    }
+
+    pub async fn roles(&self, account: &str, path_prefix: &str) -> StoreResult<Vec<RoleRec>> {
+        Ok(sqlx::query("SELECT * FROM roles WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name_key")
+            .bind(account)
+            .bind(path_prefix)
+            .bind(path_prefix)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(role_row)
+            .collect())
+    }
+
+    /// Updates the description and/or maximum session duration of a role.
+    pub async fn update_role(&self, account: &str, name: &str, description: Option<&str>, max_session_duration: Option<i64>) -> StoreResult<RoleRec> {
+        let mut tx = self.pool.begin().await?;
+        let role = role_in(&mut tx, account, name).await?;
+        sqlx::query("UPDATE roles SET description = COALESCE(?, description), max_session_duration = COALESCE(?, max_session_duration) WHERE role_id = ?")
+            .bind(description)
+            .bind(max_session_duration)
+            .bind(&role.role_id)
+            .execute(&mut *tx)
+            .await?;
+        let updated = role_in(&mut tx, account, name).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    pub async fn update_assume_role_policy(&self, account: &str, name: &str, document: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let role = role_in(&mut tx, account, name).await?;
+        sqlx::query("UPDATE roles SET assume_role_policy = ? WHERE role_id = ?")
+            .bind(document)
+            .bind(&role.role_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_role(&self, account: &str, name: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let role = role_in(&mut tx, account, name).await?;
+        let id = role.role_id.as_str();
+        if count(&mut tx, "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'role' AND entity_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'role' AND entity_id = ?", id).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
+        }
+        sqlx::query("DELETE FROM tags WHERE entity_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE subject_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM roles WHERE role_id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        self.sessions_changed().await?;
+        Ok(())
+    }
+
+    pub async fn note_role_used(&self, role_id: &str, when: OffsetDateTime, region: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE roles SET last_used_date = ?, last_used_region = ? WHERE role_id = ?")
+            .bind(ts(when))
+            .bind(region)
+            .bind(role_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ managed policies
+
+    pub async fn create_policy(
+        &self,
+        account: &str,
+        name: &str,
+        path: &str,
+        description: Option<&str>,
+        document: &str,
+        tags: &[Tag],
+        now: OffsetDateTime,
+    ) -> StoreResult<PolicyRec> {
+        let mut tx = self.pool.begin().await?;
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policies WHERE account_id = ? AND name_key = ?")
+            .bind(account)
+            .bind(key(name))
+            .fetch_one(&mut *tx)
+            .await?;
+        if exists > 0 {
+            return Err(StoreError::EntityAlreadyExists(format!(
+                "A policy called {name} already exists. Duplicate names are not allowed."
+            )));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM policies WHERE account_id = ?", account).await? >= quota::POLICIES_PER_ACCOUNT {
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for PoliciesPerAccount: {}",
+                quota::POLICIES_PER_ACCOUNT
+            )));
+        }
+        let id = ids::unique_id("ANPA");
+        let arn = format!("arn:aws:iam::{account}:policy{path}{name}");
+        sqlx::query("INSERT INTO policies (policy_id, account_id, name, name_key, path, arn, description, default_version_id, next_version, create_date, update_date) VALUES (?, ?, ?, ?, ?, ?, ?, 'v1', 2, ?, ?)")
+            .bind(&id)
+            .bind(account)
+            .bind(name)
+            .bind(key(name))
+            .bind(path)
+            .bind(&arn)
+            .bind(description)
+            .bind(ts(now))
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO policy_versions (policy_id, version_id, number, document, create_date) VALUES (?, 'v1', 1, ?, ?)")
+            .bind(&id)
+            .bind(document)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        insert_tags(&mut tx, &id, tags).await?;
+        tx.commit().await?;
+        Ok(PolicyRec {
+            policy_id: id,
+            account_id: account.to_owned(),
+            name: name.to_owned(),
+            path: path.to_owned(),
+            arn,
+            description: description.map(str::to_owned),
+            default_version_id: "v1".into(),
+            create_date: now,
+            update_date: now,
+            attachment_count: 0,
+        })
+    }
+
+    pub async fn policy(&self, arn: &str) -> StoreResult<PolicyRec> {
+        sqlx::query(&format!("SELECT {POLICY_COLUMNS} FROM policies p WHERE p.arn = ?"))
+            .bind(arn)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| policy_row(&r))
+            .ok_or_else(|| no_such_policy(arn))
+    }
+
+    /// Customer managed policies of an account, by name.
+    pub async fn policies(&self, account: &str, path_prefix: &str, only_attached: bool) -> StoreResult<Vec<PolicyRec>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {POLICY_COLUMNS} FROM policies p WHERE p.account_id = ? AND substr(p.path, 1, length(?)) = ? ORDER BY p.name_key"
+        ))
+        .bind(account)
+        .bind(path_prefix)
+        .bind(path_prefix)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(policy_row)
+            .filter(|p| !only_attached || p.attachment_count > 0)
+            .collect())
+    }
+
+    pub async fn delete_policy(&self, arn: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id: Option<String> = sqlx::query_scalar("SELECT policy_id FROM policies WHERE arn = ?")
+            .bind(arn)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let id = id.ok_or_else(|| no_such_policy(arn))?;
+        if count(&mut tx, "SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = ?", arn).await? > 0 {
+            return Err(StoreError::DeleteConflict("Cannot delete a policy attached to entities.".into()));
+        }
+        if count(&mut tx, "SELECT COUNT(*) FROM policy_versions WHERE policy_id = ?", &id).await? > 1 {
+            return Err(StoreError::DeleteConflict(
+                "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.".into(),
+            ));
+        }
+        sqlx::query("DELETE FROM tags WHERE entity_id = ?").bind(&id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM policies WHERE policy_id = ?").bind(&id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn policy_versions(&self, arn: &str) -> StoreResult<Vec<PolicyVersionRec>> {
+        let p = self.policy(arn).await?;
+        let rows = sqlx::query("SELECT version_id, document, create_date FROM policy_versions WHERE policy_id = ? ORDER BY number DESC")
+            .bind(&p.policy_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let version_id: String = r.get(0);
+                PolicyVersionRec {
+                    is_default: version_id == p.default_version_id,
+                    version_id,
+                    document: r.get(1),
+                    create_date: from_ts(r.get(2)),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn policy_version(&self, arn: &str, version_id: &str) -> StoreResult<PolicyVersionRec> {
+        self.policy_versions(arn)
+            .await?
+            .into_iter()
+            .find(|v| v.version_id == version_id)
+            .ok_or_else(|| {
+                StoreError::NoSuchEntity(format!(
+                    "Policy {arn} version {version_id} does not exist or is not attachable."
+                ))
+            })
+    }
+
+    pub async fn create_policy_version(&self, arn: &str, document: &str, set_default: bool, now: OffsetDateTime) -> StoreResult<PolicyVersionRec> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT policy_id, next_version FROM policies WHERE arn = ?")
+            .bind(arn)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| no_such_policy(arn))?;
+        let id: String = row.get(0);
+        let number: i64 = row.get(1);
+        if count(&mut tx, "SELECT COUNT(*) FROM policy_versions WHERE policy_id = ?", &id).await? >= quota::VERSIONS_PER_POLICY {
+            return Err(StoreError::LimitExceeded(format!(
+                "A managed policy can have up to {} versions. Before you create a new version, you must delete an existing version.",
+                quota::VERSIONS_PER_POLICY
+            )));
+        }
+        let version_id = format!("v{number}");
+        sqlx::query("INSERT INTO policy_versions (policy_id, version_id, number, document, create_date) VALUES (?, ?, ?, ?, ?)")
+            .bind(&id)
+            .bind(&version_id)
+            .bind(number)
+            .bind(document)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE policies SET next_version = next_version + 1, update_date = ?, default_version_id = CASE WHEN ? THEN ? ELSE default_version_id END WHERE policy_id = ?")
+            .bind(ts(now))
+            .bind(set_default)
+            .bind(&version_id)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(PolicyVersionRec {
+            version_id,
+            document: document.to_owned(),
+            is_default: set_default,
+            create_date: now,
+        })
+    }
+
+    pub async fn delete_policy_version(&self, arn: &str, version_id: &str) -> StoreResult<()> {
+        let p = self.policy(arn).await?;
+        self.policy_version(arn, version_id).await?;
+        if p.default_version_id == version_id {
+            return Err(StoreError::DeleteConflict("Cannot delete the default version of a policy.".into()));
+        }
+        sqlx::query("DELETE FROM policy_versions WHERE policy_id = ? AND version_id = ?")
+            .bind(&p.policy_id)
+            .bind(version_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_default_policy_version(&self, arn: &str, version_id: &str, now: OffsetDateTime) -> StoreResult<()> {
+        let p = self.policy(arn).await?;
+        self.policy_version(arn, version_id).await?;
+        sqlx::query("UPDATE policies SET default_version_id = ?, update_date = ? WHERE policy_id = ?")
+            .bind(version_id)
+            .bind(ts(now))
+            .bind(&p.policy_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ attachments
+
+    /// Attaches a managed policy; `policy_exists` is checked by the caller for AWS managed ARNs.
+    pub async fn attach_policy(&self, account: &str, ty: EntityType, name: &str, policy_arn: &str, now: OffsetDateTime) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = entity_id(&mut tx, account, ty, name).await?;
+        if !policy_arn.starts_with("arn:aws:iam::aws:policy/") {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policies WHERE arn = ?")
+                .bind(policy_arn)
+                .fetch_one(&mut *tx)
+                .await?;
+            if n == 0 {
+                return Err(no_such_policy(policy_arn));
+            }
+        }
+        let attached: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policy_attachments WHERE entity_type = ? AND entity_id = ? AND policy_arn = ?")
+            .bind(ty.as_str())
+            .bind(&id)
+            .bind(policy_arn)
+            .fetch_one(&mut *tx)
+            .await?;
+        if attached > 0 {
+            return Ok(());
+        }
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policy_attachments WHERE entity_type = ? AND entity_id = ?")
+            .bind(ty.as_str())
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if n >= quota::MANAGED_POLICIES_PER_ENTITY {
+            let what = match ty {
+                EntityType::User => "PoliciesPerUser",
+                EntityType::Group => "PoliciesPerGroup",
+                EntityType::Role => "PoliciesPerRole",
+            };
+            return Err(StoreError::LimitExceeded(format!(
+                "Cannot exceed quota for {what}: {}",
+                quota::MANAGED_POLICIES_PER_ENTITY
+            )));
+        }
+        sqlx::query("INSERT INTO policy_attachments (account_id, policy_arn, entity_type, entity_id, attached) VALUES (?, ?, ?, ?, ?)")
+            .bind(account)
+            .bind(policy_arn)
+            .bind(ty.as_str())
+            .bind(&id)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn detach_policy(&self, account: &str, ty: EntityType, name: &str, policy_arn: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = entity_id(&mut tx, account, ty, name).await?;
+        let done = sqlx::query("DELETE FROM policy_attachments WHERE entity_type = ? AND entity_id = ? AND policy_arn = ?")
+            .bind(ty.as_str())
+            .bind(&id)
+            .bind(policy_arn)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NoSuchEntity(format!("Policy {policy_arn} was not found.")));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// ARNs of the managed policies attached to an entity, in attachment order.
+    pub async fn attached_policies(&self, ty: EntityType, entity_id: &str) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT policy_arn FROM policy_attachments WHERE entity_type = ? AND entity_id = ? ORDER BY attached, policy_arn")
+            .bind(ty.as_str())
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Every user, group and role a managed policy is attached to.
+    pub async fn policy_entities(&self, policy_arn: &str) -> StoreResult<Vec<PolicyEntity>> {
+        let rows = sqlx::query(
+            "SELECT a.entity_type, COALESCE(u.name, g.name, r.name), a.entity_id FROM policy_attachments a \
+             LEFT JOIN users u ON a.entity_type = 'user' AND u.user_id = a.entity_id \
+             LEFT JOIN groups g ON a.entity_type = 'group' AND g.group_id = a.entity_id \
+             LEFT JOIN roles r ON a.entity_type = 'role' AND r.role_id = a.entity_id \
+             WHERE a.policy_arn = ? ORDER BY 2",
+        )
+        .bind(policy_arn)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| PolicyEntity {
+                entity_type: EntityType::parse(&r.get::<String, _>(0)),
+                name: r.get::<Option<String>, _>(1).unwrap_or_default(),
+                id: r.get(2),
+            })
+            .collect())
+    }
+
+    /// Attachment counts of AWS managed policies in an account.
+    pub async fn aws_policy_attachment_counts(&self, account: &str) -> StoreResult<Vec<(String, i64)>> {
+        let rows = sqlx::query("SELECT policy_arn, COUNT(*) FROM policy_attachments WHERE account_id = ? AND policy_arn LIKE 'arn:aws:iam::aws:policy/%' GROUP BY policy_arn")
+            .bind(account)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    // ------------------------------------------------------------ inline policies
+
+    pub async fn put_inline_policy(&self, account: &str, ty: EntityType, name: &str, policy_name: &str, document: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = entity_id(&mut tx, account, ty, name).await?;
+        sqlx::query("INSERT INTO inline_policies (entity_type, entity_id, name, document) VALUES (?, ?, ?, ?) ON CONFLICT (entity_type, entity_id, name) DO UPDATE SET document = excluded.document")
+            .bind(ty.as_str())
+            .bind(&id)
+            .bind(policy_name)
+            .bind(document)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn no_such_inline(ty: EntityType, policy_name: &str) -> StoreError {
+        StoreError::NoSuchEntity(format!(
+            "The {} policy with name {policy_name} cannot be found.",
+            ty.as_str()
+        ))
+    }
+
+    pub async fn inline_policy(&self, account: &str, ty: EntityType, name: &str, policy_name: &str) -> StoreResult<(String, String)> {
+        let mut tx = self.pool.begin().await?;
+        let id = entity_id(&mut tx, account, ty, name).await?;
+        let doc: Option<String> = sqlx::query_scalar("SELECT document FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?")
+            .bind(ty.as_str())
+            .bind(&id)
+            .bind(policy_name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        doc.map(|d| (policy_name.to_owned(), d))
+            .ok_or_else(|| Self::no_such_inline(ty, policy_name))
+    }
+
+    pub async fn delete_inline_policy(&self, account: &str, ty: EntityType, name: &str, policy_name: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = entity_id(&mut tx, account, ty, name).await?;
+        let done = sqlx::query("DELETE FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?")
+            .bind(ty.as_str())
+            .bind(&id)
+            .bind(policy_name)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Self::no_such_inline(ty, policy_name));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Inline policies of an entity as `(name, document)`, by name.
+    pub async fn inline_policies(&self, ty: EntityType, entity_id: &str) -> StoreResult<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT name, document FROM inline_policies WHERE entity_type = ? AND entity_id = ? ORDER BY name")
+            .bind(ty.as_str())
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+}

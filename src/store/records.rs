@@ -1,0 +1,107 @@
+//! Rows as the store hands them out.
+
+use crate::auth::{Principal, Secret};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct UserRec {
+    pub user_id: String,
+    pub account_id: String,
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub create_date: OffsetDateTime,
+    pub permissions_boundary: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupRec {
+    pub group_id: String,
+    pub account_id: String,
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub create_date: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleRec {
+    pub role_id: String,
+    pub account_id: String,
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub create_date: OffsetDateTime,
+    pub assume_role_policy: String,
+    pub description: Option<String>,
+    pub max_session_duration: i64,
+    pub permissions_boundary: Option<String>,
+    pub last_used_date: Option<OffsetDateTime>,
+    pub last_used_region: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccessKeyRec {
+    pub access_key_id: String,
+    pub user_id: String,
+    pub user_name: String,
+    pub secret_access_key: Secret,
+    pub active: bool,
+    pub create_date: OffsetDateTime,
+    pub last_used_date: Option<OffsetDateTime>,
+    pub last_used_service: Option<String>,
+    pub last_used_region: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicyRec {
+    pub policy_id: String,
+    pub account_id: String,
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub description: Option<String>,
+    pub default_version_id: String,
+    pub create_date: OffsetDateTime,
+    pub update_date: OffsetDateTime,
+    pub attachment_count: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicyVersionRec {
+    pub version_id: String,
+    pub document: String,
+    pub is_default: bool,
+    pub create_date: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// Temporary credentials about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub access_key_id: String,
+    pub account_id: String,
+    pub secret: Secret,
+    pub token: Secret,
+    pub expiration: OffsetDateTime,
+    /// `assumed-role` or `session`.
+    pub kind: &'static str,
+    pub subject_id: Option<String>,
+    pub session_name: Option<String>,
+    pub source_identity: Option<String>,
+    pub created: OffsetDateTime,
+    pub principal: Principal,
+}
+
+/// An entity a managed policy is attached to.
+#[derive(Debug, Clone)]
+pub struct PolicyEntity {
+    pub entity_type: super::EntityType,
+    pub name: String,
+    pub id: String,
+}

@@ -1,0 +1,169 @@
+//! STS operations: GetCallerIdentity, AssumeRole, GetSessionToken.
+//!
+//! The generated [`StsApi`] trait answers `NotImplemented` for the rest.
+
+mod trust;
+
+use crate::auth::{Principal, Secret};
+use crate::protocol::generated::sts::{self as m, StsApi};
+use crate::protocol::{ApiError, ErrorCode, RequestContext};
+use crate::server::AppState;
+use crate::store::{ids, NewSession};
+use time::Duration;
+
+/// Default and bounds of AssumeRole's `DurationSeconds`.
+const ASSUME_ROLE_DEFAULT: i64 = 3600;
+/// Role chaining (a role session assuming a role) is limited to one hour.
+const ROLE_CHAINING_MAX: i64 = 3600;
+/// GetSessionToken: default 12 hours; the root user's sessions are limited to one hour.
+const SESSION_TOKEN_DEFAULT: i64 = 43200;
+const SESSION_TOKEN_ROOT_MAX: i64 = 3600;
+
+fn access_denied(ctx: &RequestContext, action: &str, resource: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::AccessDenied,
+        format!(
+            "User: {} is not authorized to perform: {action} on resource: {resource}",
+            ctx.principal.arn()
+        ),
+    )
+}
+
+/// `arn:aws:iam::ACCOUNT:role/path/name` → (account, name).
+fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
+    let rest = arn.strip_prefix("arn:aws:iam::")?;
+    let (account, resource) = rest.split_once(':')?;
+    let path_and_name = resource.strip_prefix("role/")?;
+    let name = path_and_name.rsplit('/').next()?;
+    (!name.is_empty()).then_some((account, name))
+}
+
+impl StsApi for AppState {
+    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html>
+    async fn get_caller_identity(
+        &self,
+        ctx: &RequestContext,
+        _input: m::GetCallerIdentityRequest,
+    ) -> Result<m::GetCallerIdentityResponse, ApiError> {
+        Ok(m::GetCallerIdentityResponse {
+            user_id: Some(ctx.principal.user_id()),
+            account: Some(ctx.account_id.clone()),
+            arn: Some(ctx.principal.arn()),
+        })
+    }
+
+    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>
+    async fn assume_role(&self, ctx: &RequestContext, i: m::AssumeRoleRequest) -> Result<m::AssumeRoleResponse, ApiError> {
+        if matches!(ctx.principal, Principal::Root { .. }) {
+            return Err(ApiError::new(
+                ErrorCode::AccessDenied,
+                "Roles may not be assumed by root accounts.",
+            ));
+        }
+        let denied = || access_denied(ctx, "sts:AssumeRole", &i.role_arn);
+        let Some((account, name)) = parse_role_arn(&i.role_arn) else {
+            return Err(ApiError::new(
+                ErrorCode::ValidationError,
+                format!("{} is invalid", i.role_arn),
+            ));
+        };
+        if account != ctx.account_id {
+            return Err(denied());
+        }
+        let role = match self.store.role(account, name).await {
+            Ok(r) if r.arn == i.role_arn => r,
+            Ok(_) | Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(denied()),
+            Err(e) => return Err(e.into()),
+        };
+        if !trust::allows(&role.assume_role_policy, &ctx.principal, "sts:AssumeRole") {
+            return Err(denied());
+        }
+        let chained = matches!(ctx.principal, Principal::AssumedRole { .. });
+        let duration = i64::from(i.duration_seconds.unwrap_or(ASSUME_ROLE_DEFAULT as i32));
+        if chained && i.duration_seconds.is_some() && duration > ROLE_CHAINING_MAX {
+            return Err(ApiError::new(
+                ErrorCode::ValidationError,
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+            ));
+        }
+        if duration > role.max_session_duration {
+            return Err(ApiError::new(
+                ErrorCode::ValidationError,
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+            ));
+        }
+        let expiration = ctx.now + Duration::seconds(duration);
+        let principal = Principal::AssumedRole {
+            account_id: role.account_id.clone(),
+            role_id: role.role_id.clone(),
+            role_name: role.name.clone(),
+            role_path: role.path.clone(),
+            session_name: i.role_session_name.clone(),
+        };
+        let session = NewSession {
+            access_key_id: ids::access_key_id("ASIA"),
+            account_id: role.account_id.clone(),
+            secret: Secret::new(ids::secret_access_key()),
+            token: Secret::new(ids::session_token()),
+            expiration,
+            kind: "assumed-role",
+            subject_id: Some(role.role_id.clone()),
+            session_name: Some(i.role_session_name.clone()),
+            source_identity: i.source_identity.clone(),
+            created: ctx.now,
+            principal: principal.clone(),
+        };
+        self.store.insert_session(&session).await?;
+        self.store.note_role_used(&role.role_id, ctx.now, "us-east-1").await?;
+        Ok(m::AssumeRoleResponse {
+            credentials: Some(credentials_out(&session)),
+            assumed_role_user: Some(m::AssumedRoleUser {
+                assumed_role_id: principal.user_id(),
+                arn: principal.arn(),
+            }),
+            packed_policy_size: None,
+            source_identity: i.source_identity,
+        })
+    }
+
+    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html>
+    async fn get_session_token(&self, ctx: &RequestContext, i: m::GetSessionTokenRequest) -> Result<m::GetSessionTokenResponse, ApiError> {
+        let (subject_id, max) = match &ctx.principal {
+            Principal::User { user_id, .. } => (Some(user_id.clone()), 129_600),
+            Principal::Root { .. } => (None, SESSION_TOKEN_ROOT_MAX),
+            _ => {
+                return Err(ApiError::new(
+                    ErrorCode::AccessDenied,
+                    "Cannot call GetSessionToken with session credentials",
+                ))
+            }
+        };
+        let duration = i64::from(i.duration_seconds.unwrap_or(SESSION_TOKEN_DEFAULT as i32)).min(max);
+        let session = NewSession {
+            access_key_id: ids::access_key_id("ASIA"),
+            account_id: ctx.account_id.clone(),
+            secret: Secret::new(ids::secret_access_key()),
+            token: Secret::new(ids::session_token()),
+            expiration: ctx.now + Duration::seconds(duration),
+            kind: "session",
+            subject_id,
+            session_name: None,
+            source_identity: None,
+            created: ctx.now,
+            principal: ctx.principal.clone(),
+        };
+        self.store.insert_session(&session).await?;
+        Ok(m::GetSessionTokenResponse {
+            credentials: Some(credentials_out(&session)),
+        })
+    }
+}
+
+fn credentials_out(s: &NewSession) -> m::Credentials {
+    m::Credentials {
+        access_key_id: s.access_key_id.clone(),
+        secret_access_key: s.secret.expose().to_owned(),
+        session_token: s.token.expose().to_owned(),
+        expiration: s.expiration.into(),
+    }
+}
