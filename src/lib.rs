@@ -8,7 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod iam;
-// pub mod policy;
+pub mod policy;
 pub mod protocol;
 pub mod server;
 pub mod store;

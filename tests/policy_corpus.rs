@@ -9,6 +9,14 @@
 //! - `ContextEntries` = `request.context`, typed as the IAM API types them (the API has no ARN
 //!   type: ARNs travel as strings; several values make a list type). Only those keys exist.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests may panic"
+)]
+
 use std::path::Path;
 
 use iamlocal::policy::{
@@ -96,7 +104,13 @@ fn run_case(case: &Value) -> Result<(Decision, String), String> {
             .collect(),
         boundaries: boundary
             .iter()
-            .map(|p| InputPolicy::new("PermissionsBoundaryPolicyInputList.1", PolicySourceType::None, p))
+            .map(|p| {
+                InputPolicy::new(
+                    "PermissionsBoundaryPolicyInputList.1",
+                    PolicySourceType::None,
+                    p,
+                )
+            })
             .collect(),
         resource: resource
             .as_ref()
@@ -135,7 +149,8 @@ fn run_case(case: &Value) -> Result<(Decision, String), String> {
 
 #[test]
 fn public_corpus_decisions() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/policy/corpus_public.jsonl");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/policy/corpus_public.jsonl");
     let text = std::fs::read_to_string(&path).expect("corpus readable");
     let mut total = 0;
     let mut agree = 0;

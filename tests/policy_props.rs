@@ -1,6 +1,14 @@
 //! Invariants of the policy engine, checked on generated policies, plus snapshots of the
 //! `MalformedPolicyDocument` messages.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests may panic"
+)]
+
 use iamlocal::policy::{
     evaluate, ContextKeyType, Decision, InputPolicy, Policy, PolicyKind, PolicySet,
     PolicySourceType, Request, RequestContext,
@@ -34,7 +42,11 @@ const CONDITIONS: &[&str] = &[
     r#","Condition":{"NumericLessThanIfExists":{"aws:MultiFactorAuthAge":"3600"}}"#,
 ];
 const REQ_ACTIONS: &[&str] = &["s3:GetObject", "iam:CreateUser", "ec2:RunInstances"];
-const REQ_RESOURCES: &[&str] = &["arn:aws:s3:::b/k", "arn:aws:s3:::other/x", "arn:aws:s3:::b/alice"];
+const REQ_RESOURCES: &[&str] = &[
+    "arn:aws:s3:::b/k",
+    "arn:aws:s3:::other/x",
+    "arn:aws:s3:::b/alice",
+];
 
 #[derive(Debug, Clone)]
 struct Stmt {
@@ -89,7 +101,11 @@ fn policy(stmts: &[Stmt], kind: PolicyKind) -> Policy {
 fn context(variant: u8) -> RequestContext {
     let mut c = RequestContext::new();
     if variant & 1 != 0 {
-        c.insert("aws:SecureTransport", ContextKeyType::Boolean, vec!["true".into()]);
+        c.insert(
+            "aws:SecureTransport",
+            ContextKeyType::Boolean,
+            vec!["true".into()],
+        );
     }
     if variant & 2 != 0 {
         c.insert("aws:username", ContextKeyType::String, vec!["alice".into()]);
@@ -150,9 +166,18 @@ impl Scenario {
                 .iter()
                 .map(|s| policy(s, PolicyKind::Identity))
                 .collect(),
-            boundary: self.boundary.as_deref().map(|s| policy(s, PolicyKind::Boundary)),
-            resource: self.resource.as_deref().map(|s| policy(s, PolicyKind::Resource)),
-            session: self.session.as_deref().map(|s| policy(s, PolicyKind::Session)),
+            boundary: self
+                .boundary
+                .as_deref()
+                .map(|s| policy(s, PolicyKind::Boundary)),
+            resource: self
+                .resource
+                .as_deref()
+                .map(|s| policy(s, PolicyKind::Resource)),
+            session: self
+                .session
+                .as_deref()
+                .map(|s| policy(s, PolicyKind::Session)),
         }
     }
 }
@@ -335,14 +360,49 @@ const KINDS: [PolicyKind; 6] = [
 ];
 
 const FRAGMENTS: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "\"Version\":", "\"2012-10-17\"", "\"2008-10-17\"",
-    "\"Statement\":", "\"Effect\":", "\"Allow\"", "\"Deny\"", "\"Action\":", "\"NotAction\":",
-    "\"Resource\":", "\"NotResource\":", "\"Principal\":", "\"NotPrincipal\":", "\"AWS\":",
-    "\"*\"", "\"s3:Get*\"", "\"sts:AssumeRole\"", "\"arn:aws:s3:::b/${aws:username}\"",
-    "\"arn:aws:iam::123456789012:root\"", "\"Condition\":", "\"StringLike\":",
-    "\"ForAllValues:StringEquals\":", "\"DateLessThan\":", "\"NotIpAddress\":", "\"Null\":",
-    "\"aws:username\":", "\"aws:SourceIp\":", "\"10.0.0.0/8\"", "\"${aws:x, 'd'}\"", "\"${\"",
-    "\"2024-01-01T00:00:00Z\"", "true", "12", "null", "\"Sid\":", "\"a\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "\"Version\":",
+    "\"2012-10-17\"",
+    "\"2008-10-17\"",
+    "\"Statement\":",
+    "\"Effect\":",
+    "\"Allow\"",
+    "\"Deny\"",
+    "\"Action\":",
+    "\"NotAction\":",
+    "\"Resource\":",
+    "\"NotResource\":",
+    "\"Principal\":",
+    "\"NotPrincipal\":",
+    "\"AWS\":",
+    "\"*\"",
+    "\"s3:Get*\"",
+    "\"sts:AssumeRole\"",
+    "\"arn:aws:s3:::b/${aws:username}\"",
+    "\"arn:aws:iam::123456789012:root\"",
+    "\"Condition\":",
+    "\"StringLike\":",
+    "\"ForAllValues:StringEquals\":",
+    "\"DateLessThan\":",
+    "\"NotIpAddress\":",
+    "\"Null\":",
+    "\"aws:username\":",
+    "\"aws:SourceIp\":",
+    "\"10.0.0.0/8\"",
+    "\"${aws:x, 'd'}\"",
+    "\"${\"",
+    "\"2024-01-01T00:00:00Z\"",
+    "true",
+    "12",
+    "null",
+    "\"Sid\":",
+    "\"a\"",
 ];
 
 /// Every `MalformedPolicyDocument` message, as a golden file.
@@ -351,32 +411,136 @@ fn malformed_policy_messages() {
     let cases: &[(&str, PolicyKind, &str)] = &[
         ("not json", PolicyKind::Identity, "{\"Version\": "),
         ("array document", PolicyKind::Identity, "[]"),
-        ("no statement", PolicyKind::Identity, r#"{"Version":"2012-10-17"}"#),
-        ("empty statement list", PolicyKind::Identity, r#"{"Version":"2012-10-17","Statement":[]}"#),
-        ("unknown version", PolicyKind::Identity, r#"{"Version":"2020-01-01","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#),
-        ("unknown element", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Foo":1}}"#),
-        ("unknown operator", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"aws:x":"y"}}}}"#),
-        ("lower-case effect", PolicyKind::Identity, r#"{"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#),
-        ("bad date", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"soon"}}}}"#),
-        ("duplicate sid", PolicyKind::Identity, r#"{"Statement":[{"Sid":"X","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"X","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#),
-        ("no action", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Resource":"*"}}"#),
-        ("no resource", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#),
-        ("identity with principal", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#),
-        ("action without vendor", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}"#),
-        ("action with two colons", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}}"#),
-        ("bad vendor", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s 3:Get","Resource":"*"}}"#),
-        ("resource not an ARN", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"my-bucket"}}"#),
-        ("bad partition", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws-moon:s3:::b"}}"#),
-        ("resource without vendor", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws"}}"#),
-        ("resource with too few parts", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3::b"}}"#),
-        ("condition key without vendor", PolicyKind::Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*","Condition":{"Bool":{"SecureTransport":"true"}}}}"#),
-        ("resource policy without principal", PolicyKind::Resource, r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#),
-        ("invalid AWS principal", PolicyKind::Resource, r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"alice"},"Action":"s3:*","Resource":"*"}}"#),
-        ("invalid principal type", PolicyKind::Resource, r#"{"Statement":{"Effect":"Allow","Principal":{"Service ":"x"},"Action":"s3:*","Resource":"*"}}"#),
-        ("trust without principal", PolicyKind::Trust, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole"}}"#),
-        ("trust with resource", PolicyKind::Trust, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*"}}"#),
-        ("trust with non-STS action", PolicyKind::Trust, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"s3:GetObject"}}"#),
-        ("boundary with principal", PolicyKind::Boundary, r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#),
+        (
+            "no statement",
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17"}"#,
+        ),
+        (
+            "empty statement list",
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[]}"#,
+        ),
+        (
+            "unknown version",
+            PolicyKind::Identity,
+            r#"{"Version":"2020-01-01","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+        ),
+        (
+            "unknown element",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Foo":1}}"#,
+        ),
+        (
+            "unknown operator",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"aws:x":"y"}}}}"#,
+        ),
+        (
+            "lower-case effect",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#,
+        ),
+        (
+            "bad date",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"soon"}}}}"#,
+        ),
+        (
+            "duplicate sid",
+            PolicyKind::Identity,
+            r#"{"Statement":[{"Sid":"X","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"X","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+        ),
+        (
+            "no action",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Resource":"*"}}"#,
+        ),
+        (
+            "no resource",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#,
+        ),
+        (
+            "identity with principal",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
+        ),
+        (
+            "action without vendor",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}"#,
+        ),
+        (
+            "action with two colons",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}}"#,
+        ),
+        (
+            "bad vendor",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s 3:Get","Resource":"*"}}"#,
+        ),
+        (
+            "resource not an ARN",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"my-bucket"}}"#,
+        ),
+        (
+            "bad partition",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws-moon:s3:::b"}}"#,
+        ),
+        (
+            "resource without vendor",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws"}}"#,
+        ),
+        (
+            "resource with too few parts",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3::b"}}"#,
+        ),
+        (
+            "condition key without vendor",
+            PolicyKind::Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*","Condition":{"Bool":{"SecureTransport":"true"}}}}"#,
+        ),
+        (
+            "resource policy without principal",
+            PolicyKind::Resource,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+        ),
+        (
+            "invalid AWS principal",
+            PolicyKind::Resource,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"alice"},"Action":"s3:*","Resource":"*"}}"#,
+        ),
+        (
+            "invalid principal type",
+            PolicyKind::Resource,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"Service ":"x"},"Action":"s3:*","Resource":"*"}}"#,
+        ),
+        (
+            "trust without principal",
+            PolicyKind::Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole"}}"#,
+        ),
+        (
+            "trust with resource",
+            PolicyKind::Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*"}}"#,
+        ),
+        (
+            "trust with non-STS action",
+            PolicyKind::Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"s3:GetObject"}}"#,
+        ),
+        (
+            "boundary with principal",
+            PolicyKind::Boundary,
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
+        ),
     ];
     let mut out = String::new();
     for (name, kind, doc) in cases {

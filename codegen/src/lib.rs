@@ -365,6 +365,7 @@ fn emit_service(svc: &Service) -> String {
         "/// The {svc_name} operations. Every method defaults to AWS's `NotImplemented` answer, so a\n/// handler implements what it supports and the rest answers honestly."
     );
     let _ = writeln!(s, "pub trait {svc_name}Api: Send + Sync {{");
+    s.push_str("    /// Whether the handler implements `op`. Operations it does not implement answer\n    /// `NotImplemented` before their input is read.\n    fn implements(&self, op: Operation) -> bool {\n        false\n    }\n");
     for op in &svc.operations {
         let input = op.input.as_deref().map(rust_type_name);
         let output = op
@@ -391,7 +392,7 @@ fn emit_service(svc: &Service) -> String {
     // Dispatch.
     let _ = writeln!(
         s,
-        "/// Parses the operation's input, calls the handler and returns the result element's contents\n/// (`None` for operations without output).\npub async fn dispatch<H: {svc_name}Api>(\n    handler: &H,\n    ctx: &RequestContext,\n    op: Operation,\n    query: &Query,\n) -> Result<Option<Node>, ApiError> {{\n    match op {{"
+        "/// Parses the operation's input, calls the handler and returns the result element's contents\n/// (`None` for operations without output).\npub async fn dispatch<H: {svc_name}Api>(\n    handler: &H,\n    ctx: &RequestContext,\n    op: Operation,\n    query: &Query,\n) -> Result<Option<Node>, ApiError> {{\n    if !handler.implements(op) {{\n        return Err(ApiError::not_implemented(op));\n    }}\n    match op {{"
     );
     for op in &svc.operations {
         let call_input = match &op.input {

@@ -2,7 +2,8 @@
 
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode};
-use crate::store::{StoreError, Tag};
+use crate::policy;
+use crate::store::{EntityType, StoreError, Tag};
 use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -83,28 +84,47 @@ pub fn encode_document(doc: &str) -> String {
 #[derive(Debug, Clone, Copy)]
 pub enum DocKind<'a> {
     Managed,
-    UserInline(&'a str),
-    GroupInline(&'a str),
-    RoleInline(&'a str),
+    /// An inline policy of the named user, group or role; `others` is the size (characters,
+    /// whitespace not counted) of the entity's other inline policies, which share one quota.
+    Inline { entity: EntityType, name: &'a str, others: usize },
     Trust,
+    /// A permissions boundary or session policy.
+    Boundary,
 }
 
-/// Checks a policy document as IAM does on write: well-formed JSON, then the size quota of its
-/// kind (characters, whitespace not counted), then the policy grammar.
-pub fn check_document(doc: &str, kind: DocKind<'_>) -> Result<(), ApiError> {
-    let size = doc.chars().filter(|c| !c.is_whitespace()).count();
-    let (limit, message) = match kind {
-        DocKind::Managed => (6144, "Cannot exceed quota for PolicySize: 6144".to_owned()),
-        DocKind::UserInline(n) => (2048, format!("Maximum policy size of 2048 bytes exceeded for user {n}")),
-        DocKind::GroupInline(n) => (5120, format!("Maximum policy size of 5120 bytes exceeded for group {n}")),
-        DocKind::RoleInline(n) => (10240, format!("Maximum policy size of 10240 bytes exceeded for role {n}")),
-        DocKind::Trust => (2048, "Cannot exceed quota for ACLSizePerRole: 2048".to_owned()),
+/// Checks a policy document as IAM does on write: the policy grammar for its kind, then the
+/// size quota of its kind (characters, whitespace not counted).
+pub fn check_document(doc: &str, kind: DocKind<'_>) -> Result<policy::Policy, ApiError> {
+    let policy_kind = match kind {
+        DocKind::Trust => policy::PolicyKind::Trust,
+        DocKind::Boundary => policy::PolicyKind::Boundary,
+        _ => policy::PolicyKind::Identity,
     };
-    validate_grammar(doc, kind)?;
-    if size > limit {
-        return Err(ApiError::new(ErrorCode::LimitExceeded, message));
+    let malformed = |e: policy::PolicyError| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string());
+    let parsed = policy::Policy::parse(doc, policy_kind).map_err(malformed)?;
+    if matches!(kind, DocKind::Managed) {
+        parsed.require_current_version().map_err(malformed)?;
     }
-    Ok(())
+    let size = policy::non_whitespace_len(doc);
+    let quota = match kind {
+        DocKind::Managed | DocKind::Boundary => Some((policy::SizeQuota::ManagedPolicy, "", 0)),
+        DocKind::Trust => Some((policy::SizeQuota::TrustPolicy, "", 0)),
+        DocKind::Inline { entity, name, others } => Some((
+            match entity {
+                EntityType::User => policy::SizeQuota::UserInline,
+                EntityType::Group => policy::SizeQuota::GroupInline,
+                EntityType::Role => policy::SizeQuota::RoleInline,
+            },
+            name,
+            others,
+        )),
+    };
+    if let Some((quota, name, others)) = quota {
+        quota
+            .check(size + others, name)
+            .map_err(|m| ApiError::new(ErrorCode::LimitExceeded, m))?;
+    }
+    Ok(parsed)
 }
 
 pub fn tags_in(tags: Option<Vec<m::Tag>>) -> Result<Vec<Tag>, ApiError> {
@@ -155,10 +175,3 @@ pub fn policy_path_and_name(arn: &str) -> Option<(String, String)> {
     Some((path, name))
 }
 
-/// The policy grammar check of a document.
-fn validate_grammar(doc: &str, _kind: DocKind<'_>) -> Result<(), ApiError> {
-    match serde_json::from_str::<serde_json::Value>(doc) {
-        Ok(serde_json::Value::Object(_)) => Ok(()),
-        _ => Err(ApiError::new(ErrorCode::MalformedPolicyDocument, "Syntax errors in policy.")),
-    }
-}

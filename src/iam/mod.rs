@@ -4,6 +4,7 @@
 //! The generated [`IamApi`] trait answers `NotImplemented` for every operation not listed here.
 
 mod common;
+mod managed;
 mod policies;
 mod roles;
 mod users;
@@ -11,11 +12,83 @@ mod users;
 pub use common::encode_document;
 
 use crate::protocol::generated::iam::{self as m, IamApi};
-use crate::protocol::{ApiError, RequestContext};
+use crate::protocol::{ApiError, Operation, RequestContext};
 use crate::server::AppState;
 use crate::store::EntityType;
 
 impl IamApi for AppState {
+    fn implements(&self, op: Operation) -> bool {
+        matches!(
+            op,
+            Operation::AddUserToGroup
+            | Operation::AttachGroupPolicy
+            | Operation::AttachRolePolicy
+            | Operation::AttachUserPolicy
+            | Operation::CreateAccessKey
+            | Operation::CreateGroup
+            | Operation::CreatePolicy
+            | Operation::CreatePolicyVersion
+            | Operation::CreateRole
+            | Operation::CreateUser
+            | Operation::DeleteAccessKey
+            | Operation::DeleteGroup
+            | Operation::DeleteGroupPolicy
+            | Operation::DeletePolicy
+            | Operation::DeletePolicyVersion
+            | Operation::DeleteRole
+            | Operation::DeleteRolePermissionsBoundary
+            | Operation::DeleteUserPermissionsBoundary
+            | Operation::PutRolePermissionsBoundary
+            | Operation::PutUserPermissionsBoundary
+            | Operation::DeleteRolePolicy
+            | Operation::DeleteUser
+            | Operation::DeleteUserPolicy
+            | Operation::DetachGroupPolicy
+            | Operation::DetachRolePolicy
+            | Operation::DetachUserPolicy
+            | Operation::GetAccessKeyLastUsed
+            | Operation::GetGroup
+            | Operation::GetGroupPolicy
+            | Operation::GetPolicy
+            | Operation::GetPolicyVersion
+            | Operation::GetRole
+            | Operation::GetRolePolicy
+            | Operation::GetUser
+            | Operation::GetUserPolicy
+            | Operation::ListAccessKeys
+            | Operation::ListAttachedGroupPolicies
+            | Operation::ListAttachedRolePolicies
+            | Operation::ListAttachedUserPolicies
+            | Operation::ListEntitiesForPolicy
+            | Operation::ListGroupPolicies
+            | Operation::ListGroups
+            | Operation::ListGroupsForUser
+            | Operation::ListPolicies
+            | Operation::ListPolicyVersions
+            | Operation::ListRolePolicies
+            | Operation::ListRoleTags
+            | Operation::ListRoles
+            | Operation::ListUserPolicies
+            | Operation::ListUserTags
+            | Operation::ListUsers
+            | Operation::PutGroupPolicy
+            | Operation::PutRolePolicy
+            | Operation::PutUserPolicy
+            | Operation::RemoveUserFromGroup
+            | Operation::SetDefaultPolicyVersion
+            | Operation::TagRole
+            | Operation::TagUser
+            | Operation::UntagRole
+            | Operation::UntagUser
+            | Operation::UpdateAccessKey
+            | Operation::UpdateAssumeRolePolicy
+            | Operation::UpdateGroup
+            | Operation::UpdateRole
+            | Operation::UpdateRoleDescription
+            | Operation::UpdateUser
+        )
+    }
+
     async fn create_user(&self, ctx: &RequestContext, input: m::CreateUserRequest) -> Result<m::CreateUserResponse, ApiError> {
         users::create_user(self, ctx, input).await
     }
@@ -210,5 +283,17 @@ impl IamApi for AppState {
     async fn list_role_policies(&self, ctx: &RequestContext, input: m::ListRolePoliciesRequest) -> Result<m::ListRolePoliciesResponse, ApiError> {
         let (policy_names, truncated, marker) = policies::list_inline(self, ctx, EntityType::Role, &input.role_name, input.marker.as_deref(), input.max_items).await?;
         Ok(m::ListRolePoliciesResponse { policy_names, is_truncated: Some(truncated), marker })
+    }
+    async fn put_user_permissions_boundary(&self, ctx: &RequestContext, input: m::PutUserPermissionsBoundaryRequest) -> Result<(), ApiError> {
+        policies::put_boundary(self, ctx, EntityType::User, &input.user_name, &input.permissions_boundary).await
+    }
+    async fn delete_user_permissions_boundary(&self, ctx: &RequestContext, input: m::DeleteUserPermissionsBoundaryRequest) -> Result<(), ApiError> {
+        policies::delete_boundary(self, ctx, EntityType::User, &input.user_name).await
+    }
+    async fn put_role_permissions_boundary(&self, ctx: &RequestContext, input: m::PutRolePermissionsBoundaryRequest) -> Result<(), ApiError> {
+        policies::put_boundary(self, ctx, EntityType::Role, &input.role_name, &input.permissions_boundary).await
+    }
+    async fn delete_role_permissions_boundary(&self, ctx: &RequestContext, input: m::DeleteRolePermissionsBoundaryRequest) -> Result<(), ApiError> {
+        policies::delete_boundary(self, ctx, EntityType::Role, &input.role_name).await
     }
 }

@@ -3,6 +3,7 @@
 use super::common::{check_document, encode_document, paginate, policy_path_and_name, tags_in, tags_out, DocKind};
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
+use super::managed;
 use crate::server::AppState;
 use crate::store::{EntityType, PolicyRec, PolicyVersionRec};
 
@@ -32,12 +33,61 @@ fn version_out(v: PolicyVersionRec, with_document: bool) -> m::PolicyVersion {
     }
 }
 
+fn aws_policy_out(p: &managed::ManagedPolicy, attachment_count: i64, boundary_count: i64) -> m::Policy {
+    m::Policy {
+        policy_name: Some(p.name.clone()),
+        policy_id: Some(p.policy_id.clone()),
+        arn: Some(p.arn.clone()),
+        path: Some(p.path.clone()),
+        default_version_id: Some(p.default_version_id.clone()),
+        attachment_count: Some(attachment_count as i32),
+        permissions_boundary_usage_count: Some(boundary_count as i32),
+        is_attachable: Some(true),
+        description: None,
+        create_date: Some(p.create_date.into()),
+        update_date: Some(p.update_date.into()),
+        tags: None,
+    }
+}
+
+fn aws_version(p: &managed::ManagedPolicy) -> PolicyVersionRec {
+    PolicyVersionRec {
+        version_id: p.default_version_id.clone(),
+        document: p.document.clone(),
+        is_default: true,
+        create_date: p.update_date,
+    }
+}
+
+fn no_such_policy(arn: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NoSuchEntity,
+        format!("Policy {arn} does not exist or is not attachable."),
+    )
+}
+
+/// An AWS managed policy of the catalog, or NoSuchEntity.
+fn aws_policy(arn: &str) -> Result<&'static managed::ManagedPolicy, ApiError> {
+    managed::get(arn).ok_or_else(|| no_such_policy(arn))
+}
+
+/// The document of a managed policy's default version (customer or AWS managed).
+pub async fn default_document(s: &AppState, arn: &str) -> Result<String, ApiError> {
+    if managed::is_aws_managed(arn) {
+        return Ok(aws_policy(arn)?.document.clone());
+    }
+    let p = s.store.policy(arn).await?;
+    Ok(s.store.policy_version(arn, &p.default_version_id).await?.document)
+}
+
 /// A permissions boundary must name an existing managed policy.
 pub async fn check_boundary(s: &AppState, arn: &str) -> Result<(), ApiError> {
-    if arn.starts_with("arn:aws:iam::aws:policy/") {
-        return Ok(());
-    }
-    s.store.policy(arn).await.map(|_| ()).map_err(|_| {
+    let exists = if managed::is_aws_managed(arn) {
+        managed::get(arn).is_some()
+    } else {
+        s.store.policy(arn).await.is_ok()
+    };
+    exists.then_some(()).ok_or_else(|| {
         ApiError::new(
             ErrorCode::NoSuchEntity,
             format!("Scope ARN: {arn} does not exist or is not attachable."),
@@ -62,7 +112,15 @@ pub async fn create_policy(s: &AppState, ctx: &RequestContext, i: m::CreatePolic
     Ok(m::CreatePolicyResponse { policy: Some(out) })
 }
 
-pub async fn get_policy(s: &AppState, _ctx: &RequestContext, i: m::GetPolicyRequest) -> Result<m::GetPolicyResponse, ApiError> {
+pub async fn get_policy(s: &AppState, ctx: &RequestContext, i: m::GetPolicyRequest) -> Result<m::GetPolicyResponse, ApiError> {
+    if managed::is_aws_managed(&i.policy_arn) {
+        let p = aws_policy(&i.policy_arn)?;
+        let attached = s.store.attachment_count(&p.arn).await?;
+        let boundaries = s.store.boundary_usage(&ctx.account_id).await?;
+        return Ok(m::GetPolicyResponse {
+            policy: Some(aws_policy_out(p, attached, boundaries.get(&p.arn).copied().unwrap_or(0))),
+        });
+    }
     let p = s.store.policy(&i.policy_arn).await?;
     let tags = s.store.tags(&p.policy_id).await?;
     let tags = (!tags.is_empty()).then(|| tags_out(tags));
@@ -79,16 +137,43 @@ pub async fn delete_policy(s: &AppState, _ctx: &RequestContext, i: m::DeletePoli
 pub async fn list_policies(s: &AppState, ctx: &RequestContext, i: m::ListPoliciesRequest) -> Result<m::ListPoliciesResponse, ApiError> {
     let scope = i.scope.as_deref().unwrap_or("All");
     let only_attached = i.only_attached.unwrap_or(false);
-    let policies = if scope == "AWS" {
-        Vec::new()
-    } else {
-        s.store
-            .policies(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/"), only_attached)
-            .await?
-    };
-    let page = paginate(policies, |p| p.name.to_lowercase(), i.marker.as_deref(), i.max_items)?;
+    let prefix = i.path_prefix.as_deref().unwrap_or("/");
+    let boundaries = s.store.boundary_usage(&ctx.account_id).await?;
+    // (sort key, policy): AWS managed and customer managed policies interleave by name.
+    let mut all: Vec<(String, m::Policy)> = Vec::new();
+    if scope != "AWS" {
+        for p in s.store.policies(&ctx.account_id, prefix, false).await? {
+            let b = boundaries.get(&p.arn).copied().unwrap_or(0);
+            let key = format!("{}\u{0}{}", p.name.to_lowercase(), p.arn);
+            let mut out = policy_out(p, None);
+            out.permissions_boundary_usage_count = Some(b as i32);
+            all.push((key, out));
+        }
+    }
+    if scope != "Local" {
+        let counts: std::collections::HashMap<String, i64> =
+            s.store.aws_policy_attachment_counts(&ctx.account_id).await?.into_iter().collect();
+        for p in managed::all().iter().filter(|p| p.path.starts_with(prefix)) {
+            let attached = counts.get(&p.arn).copied().unwrap_or(0);
+            let b = boundaries.get(&p.arn).copied().unwrap_or(0);
+            all.push((format!("{}\u{0}{}", p.name.to_lowercase(), p.arn), aws_policy_out(p, attached, b)));
+        }
+    }
+    let usage = i.policy_usage_filter.as_deref();
+    all.retain(|(_, p)| {
+        let attached = p.attachment_count.unwrap_or(0) > 0;
+        let boundary = p.permissions_boundary_usage_count.unwrap_or(0) > 0;
+        let used_as_filtered = match usage {
+            Some("PermissionsPolicy") => attached,
+            Some("PermissionsBoundary") => boundary,
+            _ => true,
+        };
+        used_as_filtered && (!only_attached || attached || boundary)
+    });
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    let page = paginate(all, |(k, _)| k.clone(), i.marker.as_deref(), i.max_items)?;
     Ok(m::ListPoliciesResponse {
-        policies: Some(page.items.into_iter().map(|p| policy_out(p, None)).collect()),
+        policies: Some(page.items.into_iter().map(|(_, p)| p).collect()),
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     })
@@ -108,14 +193,29 @@ pub async fn create_policy_version(s: &AppState, ctx: &RequestContext, i: m::Cre
 }
 
 pub async fn get_policy_version(s: &AppState, _ctx: &RequestContext, i: m::GetPolicyVersionRequest) -> Result<m::GetPolicyVersionResponse, ApiError> {
-    let v = s.store.policy_version(&i.policy_arn, &i.version_id).await?;
+    let v = if managed::is_aws_managed(&i.policy_arn) {
+        let p = aws_policy(&i.policy_arn)?;
+        if p.default_version_id != i.version_id {
+            return Err(ApiError::new(
+                ErrorCode::NoSuchEntity,
+                format!("Policy {} version {} does not exist or is not attachable.", i.policy_arn, i.version_id),
+            ));
+        }
+        aws_version(p)
+    } else {
+        s.store.policy_version(&i.policy_arn, &i.version_id).await?
+    };
     Ok(m::GetPolicyVersionResponse {
         policy_version: Some(version_out(v, true)),
     })
 }
 
 pub async fn list_policy_versions(s: &AppState, _ctx: &RequestContext, i: m::ListPolicyVersionsRequest) -> Result<m::ListPolicyVersionsResponse, ApiError> {
-    let versions = s.store.policy_versions(&i.policy_arn).await?;
+    let versions = if managed::is_aws_managed(&i.policy_arn) {
+        vec![aws_version(aws_policy(&i.policy_arn)?)]
+    } else {
+        s.store.policy_versions(&i.policy_arn).await?
+    };
     let indexed: Vec<(usize, PolicyVersionRec)> = versions.into_iter().enumerate().collect();
     let page = paginate(indexed, |(n, _)| format!("{n:08}"), i.marker.as_deref(), i.max_items)?;
     Ok(m::ListPolicyVersionsResponse {
@@ -140,6 +240,9 @@ pub async fn set_default_policy_version(s: &AppState, ctx: &RequestContext, i: m
 pub async fn attach(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, arn: &str) -> Result<(), ApiError> {
     if policy_path_and_name(arn).is_none() {
         return Err(ApiError::new(ErrorCode::InvalidInput, format!("ARN {arn} is not valid.")));
+    }
+    if managed::is_aws_managed(arn) {
+        aws_policy(arn)?;
     }
     s.store.attach_policy(&ctx.account_id, ty, name, arn, ctx.now).await?;
     Ok(())
@@ -187,7 +290,9 @@ pub async fn attached(
 }
 
 pub async fn list_entities_for_policy(s: &AppState, ctx: &RequestContext, i: m::ListEntitiesForPolicyRequest) -> Result<m::ListEntitiesForPolicyResponse, ApiError> {
-    if !i.policy_arn.starts_with("arn:aws:iam::aws:policy/") {
+    if managed::is_aws_managed(&i.policy_arn) {
+        aws_policy(&i.policy_arn)?;
+    } else {
         s.store.policy(&i.policy_arn).await?;
     }
     let filter = i.entity_filter.as_deref();
@@ -238,12 +343,16 @@ pub async fn list_entities_for_policy(s: &AppState, ctx: &RequestContext, i: m::
 // ------------------------------------------------------------ inline policies
 
 pub async fn put_inline(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, policy_name: &str, doc: &str) -> Result<(), ApiError> {
-    let kind = match ty {
-        EntityType::User => DocKind::UserInline(name),
-        EntityType::Group => DocKind::GroupInline(name),
-        EntityType::Role => DocKind::RoleInline(name),
-    };
-    check_document(doc, kind)?;
+    let id = s.store.entity_id(&ctx.account_id, ty, name).await?;
+    let others: usize = s
+        .store
+        .inline_policies(ty, &id)
+        .await?
+        .iter()
+        .filter(|(n, _)| n != policy_name)
+        .map(|(_, d)| crate::policy::non_whitespace_len(d))
+        .sum();
+    check_document(doc, DocKind::Inline { entity: ty, name, others })?;
     s.store.put_inline_policy(&ctx.account_id, ty, name, policy_name, doc).await?;
     Ok(())
 }
@@ -272,4 +381,17 @@ pub async fn list_inline(
     let names: Vec<String> = s.store.inline_policies(ty, &id).await?.into_iter().map(|(n, _)| n).collect();
     let page = paginate(names, Clone::clone, marker, max_items)?;
     Ok((page.items, page.is_truncated, page.marker))
+}
+
+// ------------------------------------------------------------ permissions boundaries
+
+pub async fn put_boundary(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, arn: &str) -> Result<(), ApiError> {
+    check_boundary(s, arn).await?;
+    s.store.set_boundary(&ctx.account_id, ty, name, Some(arn)).await?;
+    Ok(())
+}
+
+pub async fn delete_boundary(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str) -> Result<(), ApiError> {
+    s.store.set_boundary(&ctx.account_id, ty, name, None).await?;
+    Ok(())
 }

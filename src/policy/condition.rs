@@ -19,7 +19,7 @@ use ipnet::IpNet;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
-use super::context::{ContextEntry, RequestContext};
+use super::context::RequestContext;
 use super::pattern::{ArnPattern, Pattern};
 
 /// The operator family, without qualifier, `IfExists` or negation.
@@ -119,7 +119,11 @@ impl Operator {
         use OperatorKind::*;
         matches!(
             self.kind,
-            DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals
+            DateEquals
+                | DateLessThan
+                | DateLessThanEquals
+                | DateGreaterThan
+                | DateGreaterThanEquals
         )
     }
 }
@@ -196,7 +200,10 @@ impl Condition {
             | NumericGreaterThanEquals => {
                 Values::Numbers(raw_values.iter().map(|v| parse_number(v)).collect())
             }
-            DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            DateEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
             | DateGreaterThanEquals => {
                 Values::Dates(raw_values.iter().map(|v| parse_date(v)).collect())
             }
@@ -241,7 +248,7 @@ impl Condition {
         let entry = ctx.get_lc(&self.key_lc);
         if let Values::Nulls(expect) = &self.values {
             let absent = entry.is_none_or(|e| e.values.is_empty());
-            return expect.iter().any(|e| *e == Some(absent));
+            return expect.contains(&Some(absent));
         }
         let values: &[String] = entry.map_or(&[], |e| e.values.as_slice());
         let op = self.operator;
@@ -250,27 +257,26 @@ impl Condition {
                 if values.is_empty() {
                     return op.if_exists || op.negated;
                 }
-                let any = values.iter().any(|v| self.matches_any(v, entry, ctx));
+                let any = values.iter().any(|v| self.matches_any(v, ctx));
                 any != op.negated
             }
             Some(SetQualifier::ForAllValues) => values
                 .iter()
-                .all(|v| self.matches_any(v, entry, ctx) != op.negated),
+                .all(|v| self.matches_any(v, ctx) != op.negated),
             Some(SetQualifier::ForAnyValue) => {
                 if values.is_empty() {
                     return op.if_exists;
                 }
                 values
                     .iter()
-                    .any(|v| self.matches_any(v, entry, ctx) != op.negated)
+                    .any(|v| self.matches_any(v, ctx) != op.negated)
             }
         }
     }
 
     /// Does one request value match at least one policy value (positive form)?
-    fn matches_any(&self, v: &str, entry: Option<&ContextEntry>, ctx: &RequestContext) -> bool {
+    fn matches_any(&self, v: &str, ctx: &RequestContext) -> bool {
         use OperatorKind::*;
-        let _ = entry;
         match &self.values {
             Values::Strings(ps) => ps.iter().any(|p| p.matches(v, ctx)),
             Values::Arns(ps) => ps.iter().any(|p| p.matches(v, ctx)),
@@ -303,7 +309,7 @@ impl Condition {
             Values::Bools(bs) => bs.iter().any(|b| b.eq_ignore_ascii_case(v)),
             Values::Binaries(bs) => {
                 let x = decode_binary(v);
-                bs.iter().any(|b| *b == x)
+                bs.contains(&x)
             }
             Values::Ips(nets) => {
                 let Some(ip) = parse_ip_addr(v) else {

@@ -122,9 +122,15 @@ pub enum PolicyError {
     ResourceNotArn(String),
     ResourceVendor,
     /// `Partition "{partition}" is not valid for resource "{resource}".`
-    InvalidPartition { partition: String, resource: String },
+    InvalidPartition {
+        partition: String,
+        resource: String,
+    },
     /// `Invalid principal in policy: "{TYPE}":"{value}"`
-    InvalidPrincipal { kind: String, value: String },
+    InvalidPrincipal {
+        kind: String,
+        value: String,
+    },
     InvalidAction,
 }
 

@@ -7,11 +7,11 @@
 
 use super::context::RequestContext;
 use super::json::Position;
-use super::pattern::ArnValue;
 use super::model::{
     ActionMatcher, AwsPrincipal, Effect, Policy, PrincipalMatcher, Principals, ResourceMatcher,
     Statement,
 };
+use super::pattern::ArnValue;
 
 /// The final answer, spelled as `EvalDecision` spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -223,9 +223,7 @@ impl<'a> Caller<'a> {
         ) else {
             return false;
         };
-        acct == account
-            && res.starts_with("role/")
-            && res.rsplit('/').next() == Some(name)
+        acct == account && res.starts_with("role/") && res.rsplit('/').next() == Some(name)
     }
 
     /// How strongly `ps` names this caller, if at all.
@@ -345,9 +343,7 @@ impl<'r, 'a> Evaluator<'r, 'a> {
         let resource_ok = match &st.resources {
             ResourceMatcher::Any => true,
             ResourceMatcher::Resource(ps) => ps.iter().any(|p| p.matches_value(resource, ctx)),
-            ResourceMatcher::NotResource(ps) => {
-                !ps.iter().any(|p| p.matches_value(resource, ctx))
-            }
+            ResourceMatcher::NotResource(ps) => !ps.iter().any(|p| p.matches_value(resource, ctx)),
         };
         if !resource_ok {
             return None;
@@ -403,7 +399,8 @@ pub fn evaluate<'a>(policies: &PolicySet<'a>, request: &Request<'_>) -> Evaluati
     let identity = ev.layer(Layer::Identity, &policies.identity);
     let boundary = (!policies.boundaries.is_empty())
         .then(|| ev.layer(Layer::PermissionsBoundary, &policies.boundaries));
-    let session = (!policies.session.is_empty()).then(|| ev.layer(Layer::Session, &policies.session));
+    let session =
+        (!policies.session.is_empty()).then(|| ev.layer(Layer::Session, &policies.session));
     let same_account = match (request.resource_account, ev.caller.account) {
         (None, _) => true,
         (Some(owner), Some(caller)) => owner == caller,

@@ -159,7 +159,9 @@ impl Policy {
             for a in &ps.aws {
                 match a {
                     AwsPrincipal::Any => {}
-                    AwsPrincipal::Account(x) | AwsPrincipal::Arn(x) => out.push(("AWS", x.as_str())),
+                    AwsPrincipal::Account(x) | AwsPrincipal::Arn(x) => {
+                        out.push(("AWS", x.as_str()))
+                    }
                 }
             }
             out.extend(ps.service.iter().map(|s| ("Service", s.as_str())));
@@ -172,7 +174,10 @@ impl Policy {
 fn is_identity_like(kind: PolicyKind) -> bool {
     matches!(
         kind,
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::ControlPolicy
+        PolicyKind::Identity
+            | PolicyKind::Boundary
+            | PolicyKind::Session
+            | PolicyKind::ControlPolicy
     )
 }
 
@@ -327,7 +332,8 @@ fn validate_resource(r: &str) -> Result<(), PolicyError> {
         Some((p, t)) => (p, Some(t)),
         None => (rest, None),
     };
-    let partition_ok = partition == "*" || partition.starts_with("${") || PARTITIONS.contains(&partition);
+    let partition_ok =
+        partition == "*" || partition.starts_with("${") || PARTITIONS.contains(&partition);
     if !partition_ok {
         // IAM spells the resource out with `*` for every part that is missing.
         let parts: Vec<&str> = tail.map(|t| t.split(':').collect()).unwrap_or_default();
@@ -344,12 +350,7 @@ fn validate_resource(r: &str) -> Result<(), PolicyError> {
         };
         return Err(PolicyError::InvalidPartition {
             partition: partition.to_string(),
-            resource: format!(
-                "arn:{partition}:{}:{}:{}:{last}",
-                part(0),
-                part(1),
-                part(2)
-            ),
+            resource: format!("arn:{partition}:{}:{}:{}:{last}", part(0), part(1), part(2)),
         });
     }
     if tail.is_none() {
@@ -381,7 +382,9 @@ fn aws_principal(v: &str) -> Option<AwsPrincipal> {
     ) else {
         // Unique IDs (AIDA..., AROA...) appear where a named principal was deleted.
         let unique_id = v.len() >= 16
-            && ["AIDA", "AROA", "AGPA", "ANPA"].iter().any(|p| v.starts_with(p))
+            && ["AIDA", "AROA", "AGPA", "ANPA"]
+                .iter()
+                .any(|p| v.starts_with(p))
             && v.bytes().all(|b| b.is_ascii_alphanumeric());
         return unique_id.then(|| AwsPrincipal::Arn(v.to_string()));
     };

@@ -178,10 +178,10 @@ pub(crate) struct Pattern {
 impl Pattern {
     /// `wildcards`: `*`/`?` are special. `fold`: compare ignoring ASCII case.
     pub fn new(text: &str, wildcards: bool, fold: bool, variables: bool) -> Pattern {
-        Pattern::from_segs(tokenize(text, wildcards, variables), wildcards, fold)
+        Pattern::from_segs(tokenize(text, wildcards, variables), fold)
     }
 
-    pub fn from_segs(segs: Vec<Seg>, wildcards: bool, fold: bool) -> Pattern {
+    pub fn from_segs(segs: Vec<Seg>, fold: bool) -> Pattern {
         let any = segs == [Seg::Star];
         let has_vars = segs.iter().any(|s| matches!(s, Seg::Var { .. }));
         let has_wildcards = segs.iter().any(|s| matches!(s, Seg::Star | Seg::One));
@@ -207,7 +207,11 @@ impl Pattern {
             }
             Compiled::Exact(s)
         };
-        Pattern { compiled, fold, any }
+        Pattern {
+            compiled,
+            fold,
+            any,
+        }
     }
 
     /// Variable keys this pattern references (lower-case).
@@ -313,7 +317,8 @@ impl ProgBuf {
                 self.len += 1;
                 return;
             }
-            self.heap.extend_from_slice(self.stack.get(..self.len).unwrap_or_default());
+            self.heap
+                .extend_from_slice(self.stack.get(..self.len).unwrap_or_default());
         }
         self.heap.push(op);
     }
@@ -404,7 +409,8 @@ fn glob(prog: &[Op], text: &[u8], fold: bool) -> bool {
         // A `?` consumed a truncated multi-byte sequence.
         return false;
     }
-    prog.get(p..).is_some_and(|rest| rest.iter().all(|o| *o == Op::Star))
+    prog.get(p..)
+        .is_some_and(|rest| rest.iter().all(|o| *o == Op::Star))
 }
 
 /// An ARN pattern matched part by part: `arn:partition:service:region:account:resource`.
@@ -422,11 +428,11 @@ impl ArnPattern {
         let parts = split_arn_segs(&segs).map(|parts| {
             parts
                 .into_iter()
-                .map(|p| Pattern::from_segs(p, true, false))
+                .map(|p| Pattern::from_segs(p, false))
                 .collect()
         });
         ArnPattern {
-            whole: Pattern::from_segs(segs, true, false),
+            whole: Pattern::from_segs(segs, false),
             parts,
         }
     }

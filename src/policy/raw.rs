@@ -28,9 +28,11 @@ pub(crate) struct RawStatement {
     pub not_resource: Option<Vec<String>>,
     pub principal: Option<RawPrincipal>,
     pub not_principal: Option<RawPrincipal>,
-    /// `(operator, [(key, values)])` in document order.
-    pub condition: Option<Vec<(String, Vec<(String, Vec<String>)>)>>,
+    pub condition: Option<RawCondition>,
 }
+
+/// `[(operator, [(key, values)])]` in document order.
+pub(crate) type RawCondition = Vec<(String, Vec<(String, Vec<String>)>)>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RawPrincipal {
@@ -42,11 +44,7 @@ pub(crate) enum RawPrincipal {
 
 /// Last member named `key`, and whether it occurred.
 fn member<'a>(members: &'a [(String, Node)], key: &str) -> Option<&'a Node> {
-    members
-        .iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
+    members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 pub(crate) fn from_json(root: &Node) -> Result<RawPolicy, PolicyError> {
@@ -194,13 +192,7 @@ fn condition_values(node: &Node) -> Result<Vec<String>, PolicyError> {
     }
 }
 
-#[expect(
-    clippy::type_complexity,
-    reason = "mirrors the JSON shape one to one"
-)]
-fn condition(
-    node: Option<&Node>,
-) -> Result<Option<Vec<(String, Vec<(String, Vec<String>)>)>>, PolicyError> {
+fn condition(node: Option<&Node>) -> Result<Option<RawCondition>, PolicyError> {
     let Some(node) = node else {
         return Ok(None);
     };

@@ -1,5 +1,13 @@
 //! Table tests for the policy engine, one table per concern.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests may panic"
+)]
+
 use super::condition::{Condition, Operator};
 use super::context::{ContextKeyType as T, RequestContext};
 use super::*;
@@ -168,8 +176,18 @@ fn bool_binary_null_operators() {
     assert!(cond("Bool", "aws:SecureTransport", &["true"], &c));
     assert!(cond("Bool", "aws:SecureTransport", &["TRUE"], &c));
     assert!(!cond("Bool", "aws:SecureTransport", &["false"], &c));
-    assert!(cond("BinaryEquals", "aws:PrincipalTag/sha", &["QmluYXJ5"], &c));
-    assert!(!cond("BinaryEquals", "aws:PrincipalTag/sha", &["YWxpY2U="], &c));
+    assert!(cond(
+        "BinaryEquals",
+        "aws:PrincipalTag/sha",
+        &["QmluYXJ5"],
+        &c
+    ));
+    assert!(!cond(
+        "BinaryEquals",
+        "aws:PrincipalTag/sha",
+        &["YWxpY2U="],
+        &c
+    ));
     assert!(cond("Null", "aws:SecureTransport", &["false"], &c));
     assert!(!cond("Null", "aws:SecureTransport", &["true"], &c));
     assert!(cond("Null", "aws:Absent", &["true"], &c));
@@ -186,10 +204,25 @@ fn ip_operators() {
     assert!(cond("IpAddress", k, &["203.0.113.10"], &v4)); // bare address = /32
     assert!(!cond("IpAddress", k, &["203.0.114.0/24"], &v4));
     assert!(!cond("IpAddress", k, &["::/0"], &v4)); // families never mix
-    assert!(cond("NotIpAddress", k, &["10.0.0.0/8", "192.168.0.0/16"], &v4));
-    assert!(!cond("NotIpAddress", k, &["10.0.0.0/8", "203.0.113.0/24"], &v4));
+    assert!(cond(
+        "NotIpAddress",
+        k,
+        &["10.0.0.0/8", "192.168.0.0/16"],
+        &v4
+    ));
+    assert!(!cond(
+        "NotIpAddress",
+        k,
+        &["10.0.0.0/8", "203.0.113.0/24"],
+        &v4
+    ));
     assert!(cond("IpAddress", k, &["2001:DB8:1234::/48"], &v6));
-    assert!(cond("IpAddress", k, &["2001:0db8:1234:5678:0000:0000:0000:abcd"], &v6));
+    assert!(cond(
+        "IpAddress",
+        k,
+        &["2001:0db8:1234:5678:0000:0000:0000:abcd"],
+        &v6
+    ));
     assert!(!cond("IpAddress", k, &["0.0.0.0/0"], &v6));
     assert!(cond("IpAddress", k, &["203.0.113.99/24"], &v4)); // host bits ignored
 }
@@ -208,8 +241,16 @@ fn arn_operators() {
             &["arn:aws:lambda:us-east-1:123456789012:function:process:prod"],
             true,
         ),
-        ("ArnLike", &["arn:aws:lambda:*:123456789012:function:*"], true),
-        ("ArnEquals", &["arn:aws:lambda:*:*:function:process:*"], true),
+        (
+            "ArnLike",
+            &["arn:aws:lambda:*:123456789012:function:*"],
+            true,
+        ),
+        (
+            "ArnEquals",
+            &["arn:aws:lambda:*:*:function:process:*"],
+            true,
+        ),
         // wildcards stay inside their ARN part
         ("ArnLike", &["arn:aws:*:function:process:prod"], false),
         ("ArnLike", &["arn:aws:lambda:us-east-?:*:*"], true),
@@ -231,22 +272,40 @@ fn set_qualifiers() {
     let k = "aws:TagKeys";
     let table: &[(&str, &[&str], bool, bool)] = &[
         // (operator, policy values, on [Env, Owner], on [])
-        ("ForAllValues:StringEquals", &["Env", "Owner", "Team"], true, true),
+        (
+            "ForAllValues:StringEquals",
+            &["Env", "Owner", "Team"],
+            true,
+            true,
+        ),
         ("ForAllValues:StringEquals", &["Env"], false, true),
         ("ForAnyValue:StringEquals", &["Env"], true, false),
         ("ForAnyValue:StringEquals", &["Team"], false, false),
         ("ForAllValues:StringNotEquals", &["Team"], true, true),
         ("ForAllValues:StringNotEquals", &["Env"], false, true),
         ("ForAnyValue:StringNotEquals", &["Env"], true, false),
-        ("ForAnyValue:StringNotEquals", &["Env", "Owner"], false, false),
+        (
+            "ForAnyValue:StringNotEquals",
+            &["Env", "Owner"],
+            false,
+            false,
+        ),
         ("ForAllValues:StringLike", &["E*", "O*"], true, true),
         ("ForAnyValue:StringEqualsIgnoreCase", &["env"], true, false),
         ("ForAnyValue:StringNotLike", &["E*"], true, false),
         ("ForAllValues:StringNotLike", &["E*"], false, true),
     ];
     for (op, values, on_list, on_empty) in table {
-        assert_eq!(cond(op, k, values, &list), *on_list, "{op} {values:?} on list");
-        assert_eq!(cond(op, k, values, &empty), *on_empty, "{op} {values:?} on []");
+        assert_eq!(
+            cond(op, k, values, &list),
+            *on_list,
+            "{op} {values:?} on list"
+        );
+        assert_eq!(
+            cond(op, k, values, &empty),
+            *on_empty,
+            "{op} {values:?} on []"
+        );
     }
     // Without a qualifier, a list key matches when any value does.
     assert!(cond("StringEquals", k, &["Owner"], &list));
@@ -315,7 +374,11 @@ fn variables_disabled_before_2012() {
         ("", literal, Decision::Allowed),
     ] {
         let p = doc(version);
-        assert_eq!(decide_identity(&p, "s3:GetObject", res, &c), want, "{version} {res}");
+        assert_eq!(
+            decide_identity(&p, "s3:GetObject", res, &c),
+            want,
+            "{version} {res}"
+        );
     }
 }
 
@@ -339,7 +402,9 @@ fn identity(doc: &str) -> Policy {
 }
 
 fn stmt(effect: &str, action: &str, resource: &str) -> String {
-    format!(r#"{{"Version":"2012-10-17","Statement":{{"Effect":"{effect}","Action":{action},"Resource":{resource}}}}}"#)
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"{effect}","Action":{action},"Resource":{resource}}}}}"#
+    )
 }
 
 #[test]
@@ -363,8 +428,14 @@ fn action_matching() {
     let not_action = identity(
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}"#,
     );
-    assert_eq!(decide_identity(&not_action, "s3:GetObject", "*", &c), Decision::Allowed);
-    assert_eq!(decide_identity(&not_action, "IAM:CreateUser", "*", &c), Decision::ImplicitDeny);
+    assert_eq!(
+        decide_identity(&not_action, "s3:GetObject", "*", &c),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_identity(&not_action, "IAM:CreateUser", "*", &c),
+        Decision::ImplicitDeny
+    );
 }
 
 #[test]
@@ -373,11 +444,31 @@ fn resource_matching() {
     let table: &[(&str, &str, bool)] = &[
         ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b.txt", true),
         ("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/a", false),
-        ("arn:aws:s3:::*/reports/*", "arn:aws:s3:::logs/reports/q1", true),
-        ("arn:aws:sqs:*:123456789012:queue", "arn:aws:sqs:eu-west-1:123456789012:queue", true),
-        ("arn:aws:sqs:us-east-?:*:q", "arn:aws:sqs:us-east-1:123456789012:q", true),
-        ("arn:aws:sqs:*:q", "arn:aws:sqs:us-east-1:123456789012:q", false),
-        ("arn:aws:lambda:*:*:function:f:*", "arn:aws:lambda:eu-west-1:1:function:f:prod", true),
+        (
+            "arn:aws:s3:::*/reports/*",
+            "arn:aws:s3:::logs/reports/q1",
+            true,
+        ),
+        (
+            "arn:aws:sqs:*:123456789012:queue",
+            "arn:aws:sqs:eu-west-1:123456789012:queue",
+            true,
+        ),
+        (
+            "arn:aws:sqs:us-east-?:*:q",
+            "arn:aws:sqs:us-east-1:123456789012:q",
+            true,
+        ),
+        (
+            "arn:aws:sqs:*:q",
+            "arn:aws:sqs:us-east-1:123456789012:q",
+            false,
+        ),
+        (
+            "arn:aws:lambda:*:*:function:f:*",
+            "arn:aws:lambda:eu-west-1:1:function:f:prod",
+            true,
+        ),
         ("*", "anything", true),
         ("arn:aws:iam::123456789012:user/*", "*", false),
     ];
@@ -424,7 +515,11 @@ fn run(case: &Case<'_>) -> Decision {
     let rp = case.resource_principal.map(|p| resource_policy(p, "Allow"));
     let pick = |b: bool| if b { &allow } else { &other };
     let set = PolicySet {
-        identity: vec![InputPolicy::new("id", PolicySourceType::User, pick(case.identity_allows))],
+        identity: vec![InputPolicy::new(
+            "id",
+            PolicySourceType::User,
+            pick(case.identity_allows),
+        )],
         boundaries: case
             .boundary
             .map(|b| InputPolicy::new("pb", PolicySourceType::None, pick(b)))
@@ -469,28 +564,130 @@ fn evaluation_layers() {
         owner,
     };
     let table: Vec<(Case<'_>, Decision, &str)> = vec![
-        (c(USER, true, None, None, None, None), Allowed, "identity allows"),
-        (c(USER, false, None, None, None, None), ImplicitDeny, "nothing allows"),
-        (c(USER, true, Some(false), None, None, None), ImplicitDeny, "boundary limits identity"),
-        (c(USER, true, Some(true), None, None, None), Allowed, "boundary and identity"),
-        (c(USER, false, Some(true), None, None, None), ImplicitDeny, "boundary alone grants nothing"),
-        (c(USER, false, None, None, Some(&user), None), Allowed, "RP names the user"),
-        (c(USER, false, Some(false), None, Some(&user), None), Allowed, "RP user grant beats boundary implicit deny"),
-        (c(USER, false, None, None, Some(r#""*""#), None), Allowed, "RP names everyone"),
-        (c(USER, false, None, None, Some(account), None), ImplicitDeny, "RP account needs identity"),
-        (c(USER, true, None, None, Some(root), None), Allowed, "RP root plus identity"),
-        (c(USER, true, Some(false), None, Some(account), None), ImplicitDeny, "RP account and boundary"),
-        (c(SESSION, false, None, None, Some(&session), None), Allowed, "RP names the session"),
-        (c(SESSION, false, Some(false), Some(false), Some(&session), None), Allowed, "session ARN grant is not limited"),
-        (c(SESSION, false, None, None, Some(&role), None), Allowed, "RP names the role"),
-        (c(SESSION, false, Some(false), None, Some(&role), None), ImplicitDeny, "role ARN grant limited by boundary"),
-        (c(SESSION, false, None, Some(false), Some(&role), None), ImplicitDeny, "role ARN grant limited by session policy"),
-        (c(SESSION, true, None, Some(false), None, None), ImplicitDeny, "session policy limits identity"),
-        (c(SESSION, true, None, Some(true), None, None), Allowed, "session policy and identity"),
-        (c(USER, true, None, None, None, Some("210987654321")), ImplicitDeny, "cross-account needs a resource policy"),
-        (c(USER, false, None, None, Some(&user), Some("210987654321")), ImplicitDeny, "cross-account needs identity"),
-        (c(USER, true, None, None, Some(&user), Some("210987654321")), Allowed, "cross-account both sides"),
-        (c(USER, true, None, None, Some(other_account), Some("210987654321")), ImplicitDeny, "RP names another account"),
+        (
+            c(USER, true, None, None, None, None),
+            Allowed,
+            "identity allows",
+        ),
+        (
+            c(USER, false, None, None, None, None),
+            ImplicitDeny,
+            "nothing allows",
+        ),
+        (
+            c(USER, true, Some(false), None, None, None),
+            ImplicitDeny,
+            "boundary limits identity",
+        ),
+        (
+            c(USER, true, Some(true), None, None, None),
+            Allowed,
+            "boundary and identity",
+        ),
+        (
+            c(USER, false, Some(true), None, None, None),
+            ImplicitDeny,
+            "boundary alone grants nothing",
+        ),
+        (
+            c(USER, false, None, None, Some(&user), None),
+            Allowed,
+            "RP names the user",
+        ),
+        (
+            c(USER, false, Some(false), None, Some(&user), None),
+            Allowed,
+            "RP user grant beats boundary implicit deny",
+        ),
+        (
+            c(USER, false, None, None, Some(r#""*""#), None),
+            Allowed,
+            "RP names everyone",
+        ),
+        (
+            c(USER, false, None, None, Some(account), None),
+            ImplicitDeny,
+            "RP account needs identity",
+        ),
+        (
+            c(USER, true, None, None, Some(root), None),
+            Allowed,
+            "RP root plus identity",
+        ),
+        (
+            c(USER, true, Some(false), None, Some(account), None),
+            ImplicitDeny,
+            "RP account and boundary",
+        ),
+        (
+            c(SESSION, false, None, None, Some(&session), None),
+            Allowed,
+            "RP names the session",
+        ),
+        (
+            c(
+                SESSION,
+                false,
+                Some(false),
+                Some(false),
+                Some(&session),
+                None,
+            ),
+            Allowed,
+            "session ARN grant is not limited",
+        ),
+        (
+            c(SESSION, false, None, None, Some(&role), None),
+            Allowed,
+            "RP names the role",
+        ),
+        (
+            c(SESSION, false, Some(false), None, Some(&role), None),
+            ImplicitDeny,
+            "role ARN grant limited by boundary",
+        ),
+        (
+            c(SESSION, false, None, Some(false), Some(&role), None),
+            ImplicitDeny,
+            "role ARN grant limited by session policy",
+        ),
+        (
+            c(SESSION, true, None, Some(false), None, None),
+            ImplicitDeny,
+            "session policy limits identity",
+        ),
+        (
+            c(SESSION, true, None, Some(true), None, None),
+            Allowed,
+            "session policy and identity",
+        ),
+        (
+            c(USER, true, None, None, None, Some("210987654321")),
+            ImplicitDeny,
+            "cross-account needs a resource policy",
+        ),
+        (
+            c(USER, false, None, None, Some(&user), Some("210987654321")),
+            ImplicitDeny,
+            "cross-account needs identity",
+        ),
+        (
+            c(USER, true, None, None, Some(&user), Some("210987654321")),
+            Allowed,
+            "cross-account both sides",
+        ),
+        (
+            c(
+                USER,
+                true,
+                None,
+                None,
+                Some(other_account),
+                Some("210987654321"),
+            ),
+            ImplicitDeny,
+            "RP names another account",
+        ),
     ];
     for (case, want, why) in &table {
         assert_eq!(run(case), *want, "{why}");
@@ -511,11 +708,20 @@ fn explicit_deny_and_not_principal() {
         .unwrap_or_else(|e| panic!("{e}"))
     };
     let table = [
-        (format!(r#"{{"AWS":["{USER}","arn:aws:iam::123456789012:root"]}}"#), Decision::Allowed),
-        (format!(r#"{{"AWS":["{USER}","123456789012"]}}"#), Decision::Allowed),
+        (
+            format!(r#"{{"AWS":["{USER}","arn:aws:iam::123456789012:root"]}}"#),
+            Decision::Allowed,
+        ),
+        (
+            format!(r#"{{"AWS":["{USER}","123456789012"]}}"#),
+            Decision::Allowed,
+        ),
         // listing the user without its account still denies the account, and so the user
         (format!(r#"{{"AWS":"{USER}"}}"#), Decision::ExplicitDeny),
-        (r#"{"AWS":"arn:aws:iam::123456789012:user/bob"}"#.to_string(), Decision::ExplicitDeny),
+        (
+            r#"{"AWS":"arn:aws:iam::123456789012:user/bob"}"#.to_string(),
+            Decision::ExplicitDeny,
+        ),
     ];
     for (np, want) in table {
         let policy = rp(&np);
@@ -542,11 +748,21 @@ fn result_carries_reasons() {
     let first = p.statements.first().map(|s| (s.start, s.end));
     assert_eq!(
         first,
-        Some((Position { line: 4, column: 5 }, Position { line: 5, column: 107 }))
+        Some((
+            Position { line: 4, column: 5 },
+            Position {
+                line: 5,
+                column: 107
+            }
+        ))
     );
     let c = ctx(&[("aws:PrincipalTag/team", T::String, &["x"])]);
     let set = PolicySet {
-        identity: vec![InputPolicy::new("PolicyInputList.1", PolicySourceType::None, &p)],
+        identity: vec![InputPolicy::new(
+            "PolicyInputList.1",
+            PolicySourceType::None,
+            &p,
+        )],
         ..PolicySet::default()
     };
     let req = |action| Request {
@@ -558,11 +774,17 @@ fn result_carries_reasons() {
     };
     let r = evaluate(&set, &req("s3:GetObject"));
     assert_eq!(r.decision, Decision::ImplicitDeny);
-    assert_eq!(r.missing_context_keys, vec!["aws:SecureTransport".to_string()]);
+    assert_eq!(
+        r.missing_context_keys,
+        vec!["aws:SecureTransport".to_string()]
+    );
     let r = evaluate(&set, &req("s3:DeleteObject"));
     assert_eq!(r.decision, Decision::ExplicitDeny);
     assert_eq!(r.matched_statements.len(), 1);
-    let m = r.matched_statements.first().map(|m| (m.sid, m.statement_index, m.source_policy_id));
+    let m = r
+        .matched_statements
+        .first()
+        .map(|m| (m.sid, m.statement_index, m.source_policy_id));
     assert_eq!(m, Some((Some("D"), 1, "PolicyInputList.1")));
     assert_eq!(
         r.layers,
@@ -584,7 +806,11 @@ fn context_keys_listing() {
     );
     assert_eq!(
         p.context_keys(),
-        vec!["aws:username", "aws:PrincipalTag/team", "AWS:SecureTransport"]
+        vec![
+            "aws:username",
+            "aws:PrincipalTag/team",
+            "AWS:SecureTransport"
+        ]
     );
     assert_eq!(context_keys([&p, &p]).len(), 3);
 }
@@ -592,44 +818,173 @@ fn context_keys_listing() {
 #[test]
 fn validation_messages() {
     use PolicyKind::*;
-    let ok_identity = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    let ok_identity =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
     let table: &[(PolicyKind, &str, &str)] = &[
         (Identity, "{nope", MSG_INVALID_JSON),
         (Identity, "[]", MSG_INVALID_JSON),
         (Identity, r#"{"Version":"2012-10-17"}"#, MSG_SYNTAX),
-        (Identity, r#"{"Version":"2012-10-17","Statement":[]}"#, MSG_SYNTAX),
-        (Identity, r#"{"Version":"2012-10-18","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#, MSG_SYNTAX),
-        (Identity, r#"{"Foo":1,"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#, MSG_SYNTAX),
-        (Identity, r#"{"Statement":{"Effect":"Maybe","Action":"s3:*","Resource":"*"}}"#, MSG_SYNTAX),
-        (Identity, r#"{"Statement":{"Action":"s3:*","Resource":"*"}}"#, MSG_SYNTAX),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:*","Resource":"*"}}"#, MSG_SYNTAX),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"a:b":"c"}}}}"#, MSG_SYNTAX),
-        (Identity, r#"{"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#, MSG_LEGACY_PARSING),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"yesterday"}}}}"#, MSG_LEGACY_PARSING),
-        (Identity, r#"{"Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#, MSG_DUPLICATE_SID),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Resource":"*"}}"#, MSG_MISSING_ACTIONS),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}"#, MSG_MISSING_ACTIONS),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#, MSG_MISSING_RESOURCES),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#, MSG_PRINCIPAL_NOT_ALLOWED),
-        (Boundary, r#"{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"s3:*","Resource":"*"}}"#, MSG_PRINCIPAL_NOT_ALLOWED),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}"#, MSG_MISSING_VENDOR),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:a:b","Resource":"*"}}"#, MSG_ONE_COLON),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s_3:Get","Resource":"*"}}"#, "Vendor s_3 is not valid"),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"bucket"}}"#, "Resource bucket must be in ARN format or \"*\"."),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:foo:s3:::b"}}"#, "Partition \"foo\" is not valid for resource \"arn:foo:s3:::b\"."),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws"}}"#, MSG_RESOURCE_VENDOR),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3::b"}}"#, MSG_LEGACY_PARSING),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*","Condition":{"StringEquals":{"nokey":"x"}}}}"#, MSG_MISSING_VENDOR),
+        (
+            Identity,
+            r#"{"Version":"2012-10-17","Statement":[]}"#,
+            MSG_SYNTAX,
+        ),
+        (
+            Identity,
+            r#"{"Version":"2012-10-18","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+            MSG_SYNTAX,
+        ),
+        (
+            Identity,
+            r#"{"Foo":1,"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+            MSG_SYNTAX,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Maybe","Action":"s3:*","Resource":"*"}}"#,
+            MSG_SYNTAX,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Action":"s3:*","Resource":"*"}}"#,
+            MSG_SYNTAX,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:*","Resource":"*"}}"#,
+            MSG_SYNTAX,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"a:b":"c"}}}}"#,
+            MSG_SYNTAX,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#,
+            MSG_LEGACY_PARSING,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"yesterday"}}}}"#,
+            MSG_LEGACY_PARSING,
+        ),
+        (
+            Identity,
+            r#"{"Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#,
+            MSG_DUPLICATE_SID,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Resource":"*"}}"#,
+            MSG_MISSING_ACTIONS,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}"#,
+            MSG_MISSING_ACTIONS,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#,
+            MSG_MISSING_RESOURCES,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
+            MSG_PRINCIPAL_NOT_ALLOWED,
+        ),
+        (
+            Boundary,
+            r#"{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"s3:*","Resource":"*"}}"#,
+            MSG_PRINCIPAL_NOT_ALLOWED,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}"#,
+            MSG_MISSING_VENDOR,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:a:b","Resource":"*"}}"#,
+            MSG_ONE_COLON,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s_3:Get","Resource":"*"}}"#,
+            "Vendor s_3 is not valid",
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"bucket"}}"#,
+            "Resource bucket must be in ARN format or \"*\".",
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:foo:s3:::b"}}"#,
+            "Partition \"foo\" is not valid for resource \"arn:foo:s3:::b\".",
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws"}}"#,
+            MSG_RESOURCE_VENDOR,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3::b"}}"#,
+            MSG_LEGACY_PARSING,
+        ),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*","Condition":{"StringEquals":{"nokey":"x"}}}}"#,
+            MSG_MISSING_VENDOR,
+        ),
         (Resource, ok_identity, MSG_MISSING_PRINCIPAL),
-        (Resource, r#"{"Statement":{"Effect":"Allow","Principal":{},"Action":"s3:*","Resource":"*"}}"#, MSG_MISSING_PRINCIPAL),
-        (Resource, r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"bob"},"Action":"s3:*","Resource":"*"}}"#, "Invalid principal in policy: \"AWS\":\"bob\""),
-        (Resource, r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/*"},"Action":"s3:*","Resource":"*"}}"#, "Invalid principal in policy: \"AWS\":\"arn:aws:iam::123456789012:user/*\""),
-        (Resource, r#"{"Statement":{"Effect":"Allow","Principal":{"Robot":"r2d2"},"Action":"s3:*","Resource":"*"}}"#, "Invalid principal in policy: \"ROBOT\":\"r2d2\""),
-        (Resource, r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*"}}"#, MSG_MISSING_RESOURCES),
-        (Trust, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole"}}"#, MSG_MISSING_PRINCIPAL),
-        (Trust, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Resource":"*"}}"#, MSG_TRUST_HAS_RESOURCE),
-        (Trust, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject"}}"#, MSG_TRUST_ACTIONS),
-        (Trust, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*"}}"#, MSG_TRUST_ACTIONS),
+        (
+            Resource,
+            r#"{"Statement":{"Effect":"Allow","Principal":{},"Action":"s3:*","Resource":"*"}}"#,
+            MSG_MISSING_PRINCIPAL,
+        ),
+        (
+            Resource,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"bob"},"Action":"s3:*","Resource":"*"}}"#,
+            "Invalid principal in policy: \"AWS\":\"bob\"",
+        ),
+        (
+            Resource,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/*"},"Action":"s3:*","Resource":"*"}}"#,
+            "Invalid principal in policy: \"AWS\":\"arn:aws:iam::123456789012:user/*\"",
+        ),
+        (
+            Resource,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"Robot":"r2d2"},"Action":"s3:*","Resource":"*"}}"#,
+            "Invalid principal in policy: \"ROBOT\":\"r2d2\"",
+        ),
+        (
+            Resource,
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*"}}"#,
+            MSG_MISSING_RESOURCES,
+        ),
+        (
+            Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole"}}"#,
+            MSG_MISSING_PRINCIPAL,
+        ),
+        (
+            Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Resource":"*"}}"#,
+            MSG_TRUST_HAS_RESOURCE,
+        ),
+        (
+            Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject"}}"#,
+            MSG_TRUST_ACTIONS,
+        ),
+        (
+            Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*"}}"#,
+            MSG_TRUST_ACTIONS,
+        ),
     ];
     for (kind, doc, want) in table {
         match Policy::parse(doc, *kind) {
@@ -639,9 +994,18 @@ fn validation_messages() {
     }
     let valid: &[(PolicyKind, &str)] = &[
         (Identity, ok_identity),
-        (Identity, r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false},"NumericLessThan":{"s3:max-keys":10}}}}"#),
-        (Trust, r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}}"#),
-        (Resource, r#"{"Id":"x","Statement":[{"Effect":"Allow","Principal":{"AWS":["123456789012","arn:aws:iam::123456789012:root","arn:aws:sts::123456789012:assumed-role/r/s"]},"Action":"sqs:*","Resource":"*"}]}"#),
+        (
+            Identity,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false},"NumericLessThan":{"s3:max-keys":10}}}}"#,
+        ),
+        (
+            Trust,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}}"#,
+        ),
+        (
+            Resource,
+            r#"{"Id":"x","Statement":[{"Effect":"Allow","Principal":{"AWS":["123456789012","arn:aws:iam::123456789012:root","arn:aws:sts::123456789012:assumed-role/r/s"]},"Action":"sqs:*","Resource":"*"}]}"#,
+        ),
     ];
     for (kind, doc) in valid {
         if let Err(e) = Policy::parse(doc, *kind) {
@@ -653,7 +1017,10 @@ fn validation_messages() {
 #[test]
 fn managed_policies_need_the_current_version() {
     let old = identity(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#);
-    assert_eq!(old.require_current_version(), Err(PolicyError::VersionTooOld));
+    assert_eq!(
+        old.require_current_version(),
+        Err(PolicyError::VersionTooOld)
+    );
     let new = identity(&stmt("Allow", r#""s3:*""#, r#""*""#));
     assert_eq!(new.require_current_version(), Ok(()));
 }
@@ -684,8 +1051,21 @@ fn sizes() {
 #[test]
 fn json_edge_cases_never_panic() {
     let inputs = [
-        "", "{", "}", "{\"a\":", "\"\\u", "\"\\ud800\"", "\"\\ud800\\u0041\"", "[[[[", "1e", "-",
-        "{\"Statement\":[1,2]}", "\u{feff}{}", "nul", "{\"a\" 1}", "\"\u{1}\"",
+        "",
+        "{",
+        "}",
+        "{\"a\":",
+        "\"\\u",
+        "\"\\ud800\"",
+        "\"\\ud800\\u0041\"",
+        "[[[[",
+        "1e",
+        "-",
+        "{\"Statement\":[1,2]}",
+        "\u{feff}{}",
+        "nul",
+        "{\"a\" 1}",
+        "\"\u{1}\"",
     ];
     for i in inputs {
         let _ = Policy::parse(i, PolicyKind::Identity);

@@ -28,6 +28,7 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
     );
 
     let mut service = Service::Iam;
+    let mut op_name = "-";
     let outcome = async {
         let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
             ApiError::new(
@@ -47,6 +48,7 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
         let op = action.as_deref().and_then(Operation::from_action);
         if let Some(op) = op {
             service = op.service();
+            op_name = op.name();
         } else if query.get("Version") == Some(Service::Sts.version()) {
             service = Service::Sts;
         }
@@ -128,7 +130,7 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
             (
                 StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST),
                 response::error(format, service, &err, &request_id),
-                "-",
+                op_name,
                 principal,
                 Some(err.code.as_str()),
             )

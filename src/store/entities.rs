@@ -988,6 +988,7 @@ impl Store {
     pub async fn attach_policy(&self, account: &str, ty: EntityType, name: &str, policy_arn: &str, now: OffsetDateTime) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
+        // INVARIANT: the caller has checked that an AWS managed ARN is in the catalog.
         if !policy_arn.starts_with("arn:aws:iam::aws:policy/") {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policies WHERE arn = ?")
                 .bind(policy_arn)
@@ -1150,5 +1151,44 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    // ------------------------------------------------------------ usage counts, boundaries
+
+    /// How many users, groups and roles a managed policy is attached to.
+    pub async fn attachment_count(&self, policy_arn: &str) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = ?")
+            .bind(policy_arn)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// How many users and roles of an account use each policy as their permissions boundary.
+    pub async fn boundary_usage(&self, account: &str) -> StoreResult<std::collections::HashMap<String, i64>> {
+        let rows = sqlx::query(
+            "SELECT permissions_boundary, COUNT(*) FROM ( \
+               SELECT permissions_boundary FROM users WHERE account_id = ? AND permissions_boundary IS NOT NULL \
+               UNION ALL SELECT permissions_boundary FROM roles WHERE account_id = ? AND permissions_boundary IS NOT NULL) \
+             GROUP BY permissions_boundary",
+        )
+        .bind(account)
+        .bind(account)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    /// Sets or removes (`None`) the permissions boundary of a user or role.
+    pub async fn set_boundary(&self, account: &str, ty: EntityType, name: &str, boundary: Option<&str>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = entity_id(&mut tx, account, ty, name).await?;
+        let sql = match ty {
+            EntityType::User => "UPDATE users SET permissions_boundary = ? WHERE user_id = ?",
+            EntityType::Role => "UPDATE roles SET permissions_boundary = ? WHERE role_id = ?",
+            EntityType::Group => return Err(StoreError::InvalidInput("Groups have no permissions boundary.".into())),
+        };
+        sqlx::query(sql).bind(boundary).bind(&id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -6,7 +6,7 @@ mod trust;
 
 use crate::auth::{Principal, Secret};
 use crate::protocol::generated::sts::{self as m, StsApi};
-use crate::protocol::{ApiError, ErrorCode, RequestContext};
+use crate::protocol::{ApiError, ErrorCode, Operation, RequestContext};
 use crate::server::AppState;
 use crate::store::{ids, NewSession};
 use time::Duration;
@@ -39,6 +39,13 @@ fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
 }
 
 impl StsApi for AppState {
+    fn implements(&self, op: Operation) -> bool {
+        matches!(
+            op,
+            Operation::AssumeRole | Operation::GetCallerIdentity | Operation::GetSessionToken
+        )
+    }
+
     /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html>
     async fn get_caller_identity(
         &self,

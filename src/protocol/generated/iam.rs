@@ -6525,6 +6525,11 @@ impl ToNode for VirtualMFADevice {
 /// The Iam operations. Every method defaults to AWS's `NotImplemented` answer, so a
 /// handler implements what it supports and the rest answers honestly.
 pub trait IamApi: Send + Sync {
+    /// Whether the handler implements `op`. Operations it does not implement answer
+    /// `NotImplemented` before their input is read.
+    fn implements(&self, op: Operation) -> bool {
+        false
+    }
     /// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcceptDelegationRequest.html>
     fn accept_delegation_request(&self, ctx: &RequestContext, input: AcceptDelegationRequestRequest) -> impl Future<Output = Result<(), ApiError>> + Send {
         async { Err(ApiError::not_implemented(Operation::AcceptDelegationRequest)) }
@@ -7239,6 +7244,9 @@ pub async fn dispatch<H: IamApi>(
     op: Operation,
     query: &Query,
 ) -> Result<Option<Node>, ApiError> {
+    if !handler.implements(op) {
+        return Err(ApiError::not_implemented(op));
+    }
     match op {
         Operation::AcceptDelegationRequest => {
             let input = AcceptDelegationRequestRequest::parse_input(query)?;

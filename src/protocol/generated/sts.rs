@@ -638,6 +638,11 @@ impl FromQuery for Tag {
 /// The Sts operations. Every method defaults to AWS's `NotImplemented` answer, so a
 /// handler implements what it supports and the rest answers honestly.
 pub trait StsApi: Send + Sync {
+    /// Whether the handler implements `op`. Operations it does not implement answer
+    /// `NotImplemented` before their input is read.
+    fn implements(&self, op: Operation) -> bool {
+        false
+    }
     /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>
     fn assume_role(&self, ctx: &RequestContext, input: AssumeRoleRequest) -> impl Future<Output = Result<AssumeRoleResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented(Operation::AssumeRole)) }
@@ -692,6 +697,9 @@ pub async fn dispatch<H: StsApi>(
     op: Operation,
     query: &Query,
 ) -> Result<Option<Node>, ApiError> {
+    if !handler.implements(op) {
+        return Err(ApiError::not_implemented(op));
+    }
     match op {
         Operation::AssumeRole => {
             let input = AssumeRoleRequest::parse_input(query)?;
