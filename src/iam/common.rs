@@ -88,8 +88,6 @@ pub enum DocKind<'a> {
     /// whitespace not counted) of the entity's other inline policies, which share one quota.
     Inline { entity: EntityType, name: &'a str, others: usize },
     Trust,
-    /// A permissions boundary or session policy.
-    Boundary,
 }
 
 /// Checks a policy document as IAM does on write: the policy grammar for its kind, then the
@@ -97,7 +95,6 @@ pub enum DocKind<'a> {
 pub fn check_document(doc: &str, kind: DocKind<'_>) -> Result<policy::Policy, ApiError> {
     let policy_kind = match kind {
         DocKind::Trust => policy::PolicyKind::Trust,
-        DocKind::Boundary => policy::PolicyKind::Boundary,
         _ => policy::PolicyKind::Identity,
     };
     let malformed = |e: policy::PolicyError| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string());
@@ -107,7 +104,7 @@ pub fn check_document(doc: &str, kind: DocKind<'_>) -> Result<policy::Policy, Ap
     }
     let size = policy::non_whitespace_len(doc);
     let quota = match kind {
-        DocKind::Managed | DocKind::Boundary => Some((policy::SizeQuota::ManagedPolicy, "", 0)),
+        DocKind::Managed => Some((policy::SizeQuota::ManagedPolicy, "", 0)),
         DocKind::Trust => Some((policy::SizeQuota::TrustPolicy, "", 0)),
         DocKind::Inline { entity, name, others } => Some((
             match entity {

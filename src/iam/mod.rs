@@ -7,6 +7,7 @@ mod common;
 mod managed;
 mod policies;
 mod roles;
+pub mod simulate;
 mod users;
 
 pub use common::encode_document;
@@ -47,6 +48,8 @@ impl IamApi for AppState {
             | Operation::DetachRolePolicy
             | Operation::DetachUserPolicy
             | Operation::GetAccessKeyLastUsed
+            | Operation::GetContextKeysForCustomPolicy
+            | Operation::GetContextKeysForPrincipalPolicy
             | Operation::GetGroup
             | Operation::GetGroupPolicy
             | Operation::GetPolicy
@@ -76,6 +79,8 @@ impl IamApi for AppState {
             | Operation::PutUserPolicy
             | Operation::RemoveUserFromGroup
             | Operation::SetDefaultPolicyVersion
+            | Operation::SimulateCustomPolicy
+            | Operation::SimulatePrincipalPolicy
             | Operation::TagRole
             | Operation::TagUser
             | Operation::UntagRole
@@ -295,5 +300,17 @@ impl IamApi for AppState {
     }
     async fn delete_role_permissions_boundary(&self, ctx: &RequestContext, input: m::DeleteRolePermissionsBoundaryRequest) -> Result<(), ApiError> {
         policies::delete_boundary(self, ctx, EntityType::Role, &input.role_name).await
+    }
+    async fn simulate_custom_policy(&self, ctx: &RequestContext, input: m::SimulateCustomPolicyRequest) -> Result<m::SimulatePolicyResponse, ApiError> {
+        simulate::simulate_custom_policy(self, ctx, input).await
+    }
+    async fn simulate_principal_policy(&self, ctx: &RequestContext, input: m::SimulatePrincipalPolicyRequest) -> Result<m::SimulatePolicyResponse, ApiError> {
+        simulate::simulate_principal_policy(self, ctx, input).await
+    }
+    async fn get_context_keys_for_custom_policy(&self, ctx: &RequestContext, input: m::GetContextKeysForCustomPolicyRequest) -> Result<m::GetContextKeysForPolicyResponse, ApiError> {
+        simulate::get_context_keys_for_custom_policy(self, ctx, input).await
+    }
+    async fn get_context_keys_for_principal_policy(&self, ctx: &RequestContext, input: m::GetContextKeysForPrincipalPolicyRequest) -> Result<m::GetContextKeysForPolicyResponse, ApiError> {
+        simulate::get_context_keys_for_principal_policy(self, ctx, input).await
     }
 }
