@@ -82,7 +82,16 @@ impl StsApi for AppState {
             Ok(_) | Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(denied()),
             Err(e) => return Err(e.into()),
         };
-        if !trust::allows(&role.assume_role_policy, &ctx.principal, "sts:AssumeRole") {
+        let trusted = trust::allows(
+            self,
+            ctx,
+            &role,
+            &i.role_session_name,
+            i.external_id.as_deref(),
+            i.source_identity.as_deref(),
+        )
+        .await?;
+        if !trusted {
             return Err(denied());
         }
         let chained = matches!(ctx.principal, Principal::AssumedRole { .. });

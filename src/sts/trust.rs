@@ -1,132 +1,115 @@
-//! Whether a role's trust policy lets a principal assume it.
-//!
-//! This checks principals and actions: an `Allow` statement naming the caller (its ARN, its
-//! account id, the account root, or `*`) for the action, and no `Deny` statement naming it.
-//! Statements with a `Condition` never allow here (they cannot be evaluated without the policy
-//! engine), but a conditional `Deny` still denies: unknown input never grants access.
+//! Whether a caller may assume a role: the role's trust policy (a resource-based policy) and the
+//! caller's own identity policies and permissions boundary, evaluated together by the policy
+//! engine as AWS evaluates a same-account `sts:AssumeRole` request.
 
 use crate::auth::Principal;
-use serde_json::Value;
+use crate::iam::simulate::{principal_policies, PrincipalPolicies};
+use crate::policy::{self, ContextKeyType, Decision, InputPolicy, Policy, PolicyKind, PolicySet, PolicySourceType};
+use crate::protocol::{ApiError, RequestContext};
+use crate::server::AppState;
+use crate::store::RoleRec;
 
-fn strings(v: Option<&Value>) -> Vec<&str> {
-    match v {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
+/// The IAM ARN whose policies apply to the caller: the user, or the role behind a session.
+fn identity_arn(p: &Principal) -> Option<String> {
+    match p {
+        Principal::User { arn, .. } => Some(arn.clone()),
+        Principal::AssumedRole {
+            account_id,
+            role_name,
+            role_path,
+            ..
+        } => Some(format!("arn:aws:iam::{account_id}:role{role_path}{role_name}")),
+        _ => None,
     }
 }
 
-/// Case-insensitive match with `*` and `?` wildcards.
-fn wildcard(pattern: &str, value: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let v: Vec<char> = value.to_lowercase().chars().collect();
-    let (mut pi, mut vi, mut star, mut mark) = (0, 0, None, 0);
-    while vi < v.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == v[vi]) {
-            pi += 1;
-            vi += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = vi;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            vi = mark;
-        } else {
-            return false;
+/// The global condition keys AWS sets for a request by `p`.
+fn request_context(ctx: &RequestContext, extra: &[(&str, Option<&str>)]) -> policy::RequestContext {
+    let p = &ctx.principal;
+    let mut c = policy::RequestContext::new();
+    let mut s = |k: &str, v: String| c.insert(k, ContextKeyType::String, vec![v]);
+    s("aws:PrincipalArn", identity_arn(p).unwrap_or_else(|| p.arn()));
+    s("aws:PrincipalAccount", ctx.account_id.clone());
+    s("aws:userid", p.user_id());
+    match p {
+        Principal::User { name, .. } => {
+            s("aws:username", name.clone());
+            s("aws:PrincipalType", "User".into());
+        }
+        Principal::AssumedRole { .. } => s("aws:PrincipalType", "AssumedRole".into()),
+        Principal::Root { .. } => s("aws:PrincipalType", "Account".into()),
+        Principal::Anonymous => s("aws:PrincipalType", "Anonymous".into()),
+    }
+    for (k, v) in extra {
+        if let Some(v) = v {
+            s(k, (*v).to_owned());
         }
     }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
+    c.insert("aws:SecureTransport", ContextKeyType::Boolean, vec!["false".into()]);
+    c.insert(
+        "aws:EpochTime",
+        ContextKeyType::Numeric,
+        vec![ctx.now.unix_timestamp().to_string()],
+    );
+    c.insert(
+        "aws:CurrentTime",
+        ContextKeyType::Date,
+        vec![crate::protocol::Timestamp(ctx.now).to_iso8601()],
+    );
+    c
 }
 
-/// The ARNs and ids by which a trust policy can name `principal`.
-fn names(principal: &Principal) -> Vec<String> {
-    let Some(account) = principal.account_id() else {
-        return Vec::new();
+/// Decides `sts:AssumeRole` of `role` by the caller of `ctx`.
+pub async fn allows(
+    s: &AppState,
+    ctx: &RequestContext,
+    role: &RoleRec,
+    session_name: &str,
+    external_id: Option<&str>,
+    source_identity: Option<&str>,
+) -> Result<bool, ApiError> {
+    let Ok(trust) = Policy::parse(&role.assume_role_policy, PolicyKind::Trust) else {
+        // Trust policies are validated on write; an unreadable one never grants.
+        return Ok(false);
     };
-    let mut out = vec![account.to_owned(), format!("arn:aws:iam::{account}:root")];
-    match principal {
-        Principal::User { arn, .. } => out.push(arn.clone()),
-        Principal::AssumedRole { role_name, role_path, .. } => {
-            out.push(format!("arn:aws:iam::{account}:role{role_path}{role_name}"));
-            out.push(principal.arn());
+    let caller_policies = match identity_arn(&ctx.principal) {
+        Some(arn) => principal_policies(s, &ctx.account_id, &arn).await?,
+        None => PrincipalPolicies::default(),
+    };
+    let mut context = request_context(
+        ctx,
+        &[
+            ("sts:RoleSessionName", Some(session_name)),
+            ("sts:ExternalId", external_id),
+            ("sts:SourceIdentity", source_identity),
+        ],
+    );
+    if let Principal::User { user_id, .. } = &ctx.principal {
+        for t in s.store.tags(user_id).await? {
+            context.insert(&format!("aws:PrincipalTag/{}", t.key), ContextKeyType::String, vec![t.value]);
         }
-        _ => {}
     }
-    out
-}
-
-fn statement_names(stmt: &Value, principal_names: &[String]) -> bool {
-    match stmt.get("Principal") {
-        Some(Value::String(s)) if s == "*" => true,
-        Some(Value::Object(map)) => strings(map.get("AWS"))
+    let set = PolicySet {
+        identity: caller_policies
+            .identity
             .iter()
-            .any(|p| *p == "*" || principal_names.iter().any(|n| n == p)),
-        _ => false,
-    }
-}
-
-pub fn allows(trust_policy: &str, principal: &Principal, action: &str) -> bool {
-    let Ok(doc) = serde_json::from_str::<Value>(trust_policy) else {
-        return false;
+            .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
+            .collect(),
+        boundaries: caller_policies
+            .boundary
+            .iter()
+            .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
+            .collect(),
+        resource: Some(InputPolicy::new("AssumeRolePolicyDocument", PolicySourceType::Resource, &trust)),
+        ..PolicySet::default()
     };
-    let statements: Vec<&Value> = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(s @ Value::Object(_)) => vec![s],
-        _ => return false,
+    let principal = ctx.principal.arn();
+    let request = policy::Request {
+        principal: &principal,
+        action: "sts:AssumeRole",
+        resource: &role.arn,
+        resource_account: Some(&role.account_id),
+        context: &context,
     };
-    let principal_names = names(principal);
-    let mut allowed = false;
-    for stmt in statements {
-        let acts = strings(stmt.get("Action"));
-        if !acts.iter().any(|a| wildcard(a, action)) || !statement_names(stmt, &principal_names) {
-            continue;
-        }
-        match stmt.get("Effect").and_then(Value::as_str) {
-            Some("Deny") => return false,
-            Some("Allow") if stmt.get("Condition").is_none() => allowed = true,
-            _ => {}
-        }
-    }
-    allowed
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn user() -> Principal {
-        Principal::User {
-            account_id: "000000000000".into(),
-            user_id: "AIDAEXAMPLE".into(),
-            name: "alice".into(),
-            path: "/team/".into(),
-            arn: "arn:aws:iam::000000000000:user/team/alice".into(),
-        }
-    }
-
-    fn trust(principal: &str) -> String {
-        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"AWS":{principal}}}}}]}}"#)
-    }
-
-    #[test]
-    fn principals_by_arn_account_and_root() {
-        assert!(allows(&trust(r#""arn:aws:iam::000000000000:user/team/alice""#), &user(), "sts:AssumeRole"));
-        assert!(allows(&trust(r#""000000000000""#), &user(), "sts:AssumeRole"));
-        assert!(allows(&trust(r#"["x","arn:aws:iam::000000000000:root"]"#), &user(), "sts:AssumeRole"));
-        assert!(!allows(&trust(r#""arn:aws:iam::999999999999:root""#), &user(), "sts:AssumeRole"));
-        assert!(!allows(&trust(r#""arn:aws:iam::000000000000:user/bob""#), &user(), "sts:AssumeRole"));
-    }
-
-    #[test]
-    fn deny_and_conditions_never_grant() {
-        let deny = r#"{"Statement":[{"Effect":"Allow","Action":"sts:*","Principal":{"AWS":"*"}},{"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"AWS":"000000000000"}}]}"#;
-        assert!(!allows(deny, &user(), "sts:AssumeRole"));
-        let cond = r#"{"Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":"*"},"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}}"#;
-        assert!(!allows(cond, &user(), "sts:AssumeRole"));
-    }
+    Ok(policy::evaluate(&set, &request).decision == Decision::Allowed)
 }

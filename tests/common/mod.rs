@@ -51,3 +51,313 @@ pub fn code<E: aws_sdk_iam::error::ProvideErrorMetadata, R>(r: Result<R, E>) -> 
         Err(e) => e.code().unwrap_or("no code").to_owned(),
     }
 }
+
+// ------------------------------------------------------------ SDK errors
+
+/// What a user sees of a failed SDK call: HTTP status, AWS error code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+/// The failure of a call that must fail (panics, showing the output, if it succeeded).
+pub fn failure<T, E>(r: Result<T, aws_sdk_iam::error::SdkError<E>>) -> Failure
+where
+    T: std::fmt::Debug,
+    E: aws_sdk_iam::error::ProvideErrorMetadata + std::fmt::Debug,
+{
+    use aws_sdk_iam::error::ProvideErrorMetadata as _;
+    let e = r.expect_err("the call should have failed");
+    Failure {
+        status: e.raw_response().map_or(0, |r| r.status().as_u16()),
+        code: e.code().unwrap_or("no code").to_owned(),
+        message: e.message().unwrap_or("").to_owned(),
+    }
+}
+
+/// Percent-decodes a policy document as IAM returns it (RFC 3986 URL encoding).
+pub fn decode_document(encoded: &str) -> String {
+    percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .expect("document is UTF-8")
+        .into_owned()
+}
+
+/// Parses a policy document, URL-encoded as IAM returns it, as JSON.
+pub fn document_json(encoded: &str) -> serde_json::Value {
+    serde_json::from_str(&decode_document(encoded)).expect("document is JSON")
+}
+
+// ------------------------------------------------------------ setup shortcuts
+
+/// Long-term or temporary credentials.
+#[derive(Debug, Clone)]
+pub struct Creds {
+    pub key: String,
+    pub secret: String,
+    pub token: Option<String>,
+}
+
+impl Creds {
+    pub fn root() -> Creds {
+        Creds {
+            key: ROOT_KEY.into(),
+            secret: ROOT_SECRET.into(),
+            token: None,
+        }
+    }
+
+    pub fn iam(&self, server: &Server) -> aws_sdk_iam::Client {
+        iam_as(server, &self.key, &self.secret, self.token.as_deref())
+    }
+
+    pub fn sts(&self, server: &Server) -> aws_sdk_sts::Client {
+        sts_as(server, &self.key, &self.secret, self.token.as_deref())
+    }
+}
+
+/// An identity policy allowing everything, for users whose keys drive IAM or STS calls (AWS
+/// would refuse them without one).
+pub const ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// A trust policy letting `principal_arn` assume the role.
+pub fn trust(principal_arn: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": principal_arn}, "Action": "sts:AssumeRole"}]
+    })
+    .to_string()
+}
+
+/// Creates a user at path `/` with an allow-all inline policy and one access key.
+pub async fn user_with_key(server: &Server, name: &str) -> Creds {
+    let iam = iam(server);
+    iam.create_user().user_name(name).send().await.expect("CreateUser");
+    iam.put_user_policy()
+        .user_name(name)
+        .policy_name("all")
+        .policy_document(ALLOW_ALL)
+        .send()
+        .await
+        .expect("PutUserPolicy");
+    let k = iam
+        .create_access_key()
+        .user_name(name)
+        .send()
+        .await
+        .expect("CreateAccessKey")
+        .access_key
+        .expect("AccessKey");
+    Creds {
+        key: k.access_key_id,
+        secret: k.secret_access_key,
+        token: None,
+    }
+}
+
+/// Temporary credentials from an STS `Credentials` structure.
+pub fn temporary(c: &aws_sdk_sts::types::Credentials) -> Creds {
+    Creds {
+        key: c.access_key_id.clone(),
+        secret: c.secret_access_key.clone(),
+        token: Some(c.session_token.clone()),
+    }
+}
+
+/// Seconds from now (by the server's clock) to an SDK timestamp.
+pub fn seconds_until(server: &Server, t: &aws_sdk_sts::primitives::DateTime) -> i64 {
+    t.secs() - server.clock().now().unix_timestamp()
+}
+
+// ------------------------------------------------------------ raw HTTP
+
+/// A response as read off the wire.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The text of the first `<name>` element (no attributes), if any.
+    pub fn xml(&self, name: &str) -> Option<&str> {
+        let open = format!("<{name}>");
+        let close = format!("</{name}>");
+        let start = self.body.find(&open)? + open.len();
+        let len = self.body[start..].find(&close)?;
+        Some(&self.body[start..start + len])
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
+    }
+
+    /// `(Code, Message)` of an XML error response.
+    pub fn error(&self) -> (&str, &str) {
+        (
+            self.xml("Code").unwrap_or_else(|| panic!("no <Code> in {}", self.body)),
+            self.xml("Message").unwrap_or(""),
+        )
+    }
+}
+
+/// How to sign a raw request.
+#[derive(Debug, Clone)]
+pub struct Signing {
+    pub creds: Creds,
+    /// `iam` or `sts`.
+    pub service: &'static str,
+    pub region: &'static str,
+    pub time: std::time::SystemTime,
+    /// Presign (query-string auth) instead of the `Authorization` header.
+    pub presign: bool,
+}
+
+impl Signing {
+    /// Header auth with `creds`, dated by the server's clock.
+    pub fn new(server: &Server, creds: &Creds, service: &'static str) -> Signing {
+        Signing {
+            creds: creds.clone(),
+            service,
+            region: "us-east-1",
+            time: server.clock().now().into(),
+            presign: false,
+        }
+    }
+}
+
+/// A raw request to the server's query endpoint.
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    pub method: &'static str,
+    /// Path and query, e.g. `/?Action=GetCallerIdentity&Version=2011-06-15`.
+    pub path_and_query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+pub const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
+
+impl RawRequest {
+    /// A form POST of `params` to `/`, as the SDKs send query-protocol calls.
+    pub fn form(params: &[(&str, &str)]) -> RawRequest {
+        RawRequest {
+            method: "POST",
+            path_and_query: "/".into(),
+            headers: vec![("content-type".into(), FORM.into())],
+            body: form_body(params),
+        }
+    }
+
+    /// A GET with `params` in the query string.
+    pub fn get(params: &[(&str, &str)]) -> RawRequest {
+        RawRequest {
+            method: "GET",
+            path_and_query: format!("/?{}", form_body(params)),
+            headers: Vec::new(),
+            body: String::new(),
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> RawRequest {
+        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    /// Signs the request as it stands (headers and body), adding the auth headers or query.
+    pub fn sign(mut self, server: &Server, s: &Signing) -> RawRequest {
+        use aws_sigv4::http_request::{
+            sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
+        };
+        let url = format!("{}{}", server.endpoint(), self.path_and_query);
+        let identity = Credentials::new(
+            s.creds.key.clone(),
+            s.creds.secret.clone(),
+            s.creds.token.clone(),
+            None,
+            "raw",
+        )
+        .into();
+        let mut settings = SigningSettings::default();
+        if s.presign {
+            settings.signature_location = SignatureLocation::QueryParams;
+            settings.expires_in = Some(std::time::Duration::from_secs(900));
+        }
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(s.region)
+            .name(s.service)
+            .time(s.time)
+            .settings(settings)
+            .build()
+            .expect("signing params")
+            .into();
+        let signable = SignableRequest::new(
+            self.method,
+            url.as_str(),
+            self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            SignableBody::Bytes(self.body.as_bytes()),
+        )
+        .expect("signable request");
+        let (instructions, _signature) = sign(signable, &params).expect("signs").into_parts();
+        let (headers, query) = instructions.into_parts();
+        for h in headers {
+            self.headers.push((h.name().to_owned(), h.value().to_owned()));
+        }
+        for (name, value) in query {
+            let sep = if self.path_and_query.contains('?') { '&' } else { '?' };
+            let value: String =
+                percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
+            self.path_and_query.push(sep);
+            self.path_and_query.push_str(name);
+            self.path_and_query.push('=');
+            self.path_and_query.push_str(&value);
+        }
+        self
+    }
+
+    pub async fn send(&self, server: &Server) -> RawResponse {
+        let url = format!("{}{}", server.endpoint(), self.path_and_query);
+        let method = reqwest::Method::from_bytes(self.method.as_bytes()).expect("method");
+        let mut req = reqwest::Client::new().request(method, url);
+        for (k, v) in &self.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let resp = req.body(self.body.clone()).send().await.expect("request is answered");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp.text().await.expect("body");
+        RawResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// `a=1&b=2`, form-encoded.
+pub fn form_body(params: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+/// Signs `params` as a form POST with `creds` (by the server's clock) and sends it.
+pub async fn call(server: &Server, creds: &Creds, service: &'static str, params: &[(&str, &str)]) -> RawResponse {
+    RawRequest::form(params)
+        .sign(server, &Signing::new(server, creds, service))
+        .send(server)
+        .await
+}
