@@ -14,18 +14,22 @@ const STS_VERSION: (&str, &str) = ("Version", "2011-06-15");
 const SIGNATURE_MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
 /// Checks the `<ErrorResponse>` document and returns (Code, Message).
-fn error_document<'r>(r: &'r RawResponse, namespace: &str) -> (&'r str, &'r str) {
+fn error_document(r: &RawResponse, namespace: &str) -> (String, String) {
     assert!(
         r.body.starts_with(&format!("<ErrorResponse xmlns=\"{namespace}\">")),
         "{}",
         r.body
     );
     assert_eq!(r.header("content-type"), Some("text/xml"));
-    assert_eq!(r.xml("Type"), Some("Sender"), "{}", r.body);
+    assert_eq!(r.xml("Type").as_deref(), Some("Sender"), "{}", r.body);
     let request_id = r.xml("RequestId").expect("<RequestId>");
     assert!(!request_id.is_empty());
-    assert_eq!(r.header("x-amzn-requestid"), Some(request_id));
+    assert_eq!(r.header("x-amzn-requestid"), Some(request_id.as_str()));
     r.error()
+}
+
+fn pair(code: &str, message: &str) -> (String, String) {
+    (code.to_owned(), message.to_owned())
 }
 
 fn unsigned_form(params: &[(&str, &str)]) -> RawRequest {
@@ -39,7 +43,7 @@ async fn unknown_action_is_invalid_action_in_an_error_document() {
     assert_eq!(r.status, 400);
     assert_eq!(
         error_document(&r, IAM_NS),
-        ("InvalidAction", "Could not find operation Foo for version 2010-05-08")
+        pair("InvalidAction", "Could not find operation Foo for version 2010-05-08")
     );
     server.stop().await;
 }
@@ -68,14 +72,13 @@ async fn every_response_has_a_current_date_header() {
     }
     .send(&server)
     .await;
-    let format = time::format_description::parse(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT",
-    )
-    .unwrap();
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
     for (r, status) in [(&ok, 200), (&bad_request, 400), (&forbidden, 403), (&health, 200)] {
         assert_eq!(r.status, status, "{}", r.body);
         let date = r.header("date").unwrap_or_else(|| panic!("no Date header on a {status}"));
-        let parsed = time::PrimitiveDateTime::parse(date, &format)
+        let parsed = time::PrimitiveDateTime::parse(date, format)
             .unwrap_or_else(|e| panic!("Date {date:?} is not RFC 1123: {e}"))
             .assume_utc();
         let skew = (parsed - OffsetDateTime::now_utc()).abs();
@@ -91,7 +94,7 @@ async fn missing_required_parameter_is_a_validation_error() {
     assert_eq!(r.status, 400);
     assert_eq!(
         error_document(&r, IAM_NS),
-        (
+        pair(
             "ValidationError",
             "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null"
         )
@@ -106,7 +109,7 @@ async fn unsigned_request_is_missing_authentication_token() {
     assert_eq!(r.status, 403);
     assert_eq!(
         error_document(&r, IAM_NS),
-        ("MissingAuthenticationToken", "Request is missing Authentication Token")
+        pair("MissingAuthenticationToken", "Request is missing Authentication Token")
     );
     let r = unsigned_form(&[("Action", "GetCallerIdentity"), STS_VERSION]).send(&server).await;
     assert_eq!(r.status, 403);
@@ -235,8 +238,8 @@ async fn presigned_get_caller_identity_works() {
     assert!(!req.headers.iter().any(|(k, _)| k == "authorization"));
     let r = req.send(&server).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.xml("Arn"), Some("arn:aws:iam::000000000000:root"));
-    assert_eq!(r.xml("Account"), Some("000000000000"));
+    assert_eq!(r.xml("Arn").as_deref(), Some("arn:aws:iam::000000000000:root"));
+    assert_eq!(r.xml("Account").as_deref(), Some("000000000000"));
 
     // A user's presigned URL identifies the user (what EKS-style token checks rely on).
     let user = common::user_with_key(&server, "presigner").await;
@@ -247,7 +250,7 @@ async fn presigned_get_caller_identity_works() {
         .send(&server)
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.xml("Arn"), Some("arn:aws:iam::000000000000:user/presigner"));
+    assert_eq!(r.xml("Arn").as_deref(), Some("arn:aws:iam::000000000000:user/presigner"));
     server.stop().await;
 }
 
@@ -370,14 +373,14 @@ async fn success_xml_shape() {
         "{}",
         r.body
     );
-    assert_eq!(r.xml("UserName"), Some("shape"));
-    assert_eq!(r.xml("Path"), Some("/p/"));
-    assert_eq!(r.xml("Arn"), Some("arn:aws:iam::000000000000:user/p/shape"));
+    assert_eq!(r.xml("UserName").as_deref(), Some("shape"));
+    assert_eq!(r.xml("Path").as_deref(), Some("/p/"));
+    assert_eq!(r.xml("Arn").as_deref(), Some("arn:aws:iam::000000000000:user/p/shape"));
     let user_id = r.xml("UserId").expect("<UserId>");
     assert!(user_id.starts_with("AIDA") && user_id.len() == 21, "{user_id}");
     // ISO 8601 with a zone, as botocore parses it.
     let created = r.xml("CreateDate").expect("<CreateDate>");
-    OffsetDateTime::parse(created, &time::format_description::well_known::Iso8601::DEFAULT)
+    OffsetDateTime::parse(&created, &time::format_description::well_known::Iso8601::DEFAULT)
         .unwrap_or_else(|e| panic!("CreateDate {created}: {e}"));
     server.stop().await;
 }
@@ -417,7 +420,7 @@ async fn unimplemented_operation_is_not_implemented() {
     let (code, message) = r.error();
     assert_eq!(code, "NotImplemented");
     assert!(message.contains("CreateInstanceProfile"), "{message}");
-    assert_eq!(r.xml("Type"), Some("Receiver"), "a server-side gap is not the sender's fault");
+    assert_eq!(r.xml("Type").as_deref(), Some("Receiver"), "a server-side gap is not the sender's fault");
     server.stop().await;
 }
 

@@ -187,13 +187,18 @@ impl RawResponse {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    /// The text of the first `<name>` element (no attributes), if any.
-    pub fn xml(&self, name: &str) -> Option<&str> {
+    /// The unescaped text of the first `<name>` element (no attributes), if any.
+    pub fn xml(&self, name: &str) -> Option<String> {
         let open = format!("<{name}>");
         let close = format!("</{name}>");
         let start = self.body.find(&open)? + open.len();
         let len = self.body[start..].find(&close)?;
-        Some(&self.body[start..start + len])
+        let raw = &self.body[start..start + len];
+        Some(
+            quick_xml::escape::unescape(raw)
+                .unwrap_or_else(|e| panic!("bad XML text {raw:?}: {e}"))
+                .into_owned(),
+        )
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -202,10 +207,10 @@ impl RawResponse {
     }
 
     /// `(Code, Message)` of an XML error response.
-    pub fn error(&self) -> (&str, &str) {
+    pub fn error(&self) -> (String, String) {
         (
             self.xml("Code").unwrap_or_else(|| panic!("no <Code> in {}", self.body)),
-            self.xml("Message").unwrap_or(""),
+            self.xml("Message").unwrap_or_default(),
         )
     }
 }
