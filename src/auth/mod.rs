@@ -112,11 +112,14 @@ pub async fn authenticate(
     req: &sigv4::RawRequest<'_>,
     op: Option<crate::protocol::Operation>,
     now: OffsetDateTime,
-) -> Result<Principal, crate::protocol::ApiError> {
+) -> Result<Authenticated, crate::protocol::ApiError> {
     let parsed = sigv4::parse(req).map_err(auth_error)?;
     let Some(parsed) = parsed else {
         if op.is_some_and(|op| op.unsigned()) {
-            return Ok(Principal::Anonymous);
+            return Ok(Authenticated {
+                principal: Principal::Anonymous,
+                region: None,
+            });
         }
         return Err(auth_error(sigv4::AuthError::MissingAuthenticationToken));
     };
@@ -146,7 +149,18 @@ pub async fn authenticate(
     if cred.session_token.is_none() && !matches!(cred.principal, Principal::Root { .. }) {
         store.note_key_used(&parsed.access_key_id, now, &parsed.service, &parsed.region);
     }
-    Ok(cred.principal)
+    Ok(Authenticated {
+        principal: cred.principal,
+        region: Some(parsed.region),
+    })
+}
+
+/// The outcome of authentication.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub principal: Principal,
+    /// The region of the signature's credential scope (`None` for unsigned requests).
+    pub region: Option<String>,
 }
 
 fn auth_error(e: sigv4::AuthError) -> crate::protocol::ApiError {

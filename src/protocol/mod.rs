@@ -29,6 +29,8 @@ pub struct RequestContext {
     pub account_id: String,
     /// Who signed the request.
     pub principal: Principal,
+    /// The region the request was signed for (`us-east-1` for unsigned requests).
+    pub region: String,
 }
 
 /// A model timestamp. Defaults to the Unix epoch so generated structs can derive `Default`.

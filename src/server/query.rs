@@ -78,7 +78,7 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
             headers: &headers,
             body: &body,
         };
-        let principal = auth::authenticate(&state.store, &raw, op, now)
+        let auth::Authenticated { principal, region } = auth::authenticate(&state.store, &raw, op, now)
             .await
             .map_err(|e| (e, None))?;
 
@@ -106,6 +106,7 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
                 .unwrap_or(&state.account_id)
                 .to_owned(),
             principal,
+            region: region.unwrap_or_else(|| "us-east-1".to_owned()),
         };
         let result = match op.service() {
             Service::Iam => iam::dispatch(&state, &ctx, op, &query).await,

@@ -130,7 +130,7 @@ impl StsApi for AppState {
             principal: principal.clone(),
         };
         self.store.insert_session(&session).await?;
-        self.store.note_role_used(&role.role_id, ctx.now, "us-east-1").await?;
+        self.store.note_role_used(&role.role_id, ctx.now, &ctx.region).await?;
         Ok(m::AssumeRoleResponse {
             credentials: Some(credentials_out(&session)),
             assumed_role_user: Some(m::AssumedRoleUser {
