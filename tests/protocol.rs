@@ -16,7 +16,8 @@ const SIGNATURE_MISMATCH: &str = "The request signature we calculated does not m
 /// Checks the `<ErrorResponse>` document and returns (Code, Message).
 fn error_document(r: &RawResponse, namespace: &str) -> (String, String) {
     assert!(
-        r.body.starts_with(&format!("<ErrorResponse xmlns=\"{namespace}\">")),
+        r.body
+            .starts_with(&format!("<ErrorResponse xmlns=\"{namespace}\">")),
         "{}",
         r.body
     );
@@ -39,11 +40,20 @@ fn unsigned_form(params: &[(&str, &str)]) -> RawRequest {
 #[tokio::test]
 async fn unknown_action_is_invalid_action_in_an_error_document() {
     let server = common::start().await;
-    let r = call(&server, &Creds::root(), "iam", &[("Action", "Foo"), IAM_VERSION]).await;
+    let r = call(
+        &server,
+        &Creds::root(),
+        "iam",
+        &[("Action", "Foo"), IAM_VERSION],
+    )
+    .await;
     assert_eq!(r.status, 400);
     assert_eq!(
         error_document(&r, IAM_NS),
-        pair("InvalidAction", "Could not find operation Foo for version 2010-05-08")
+        pair(
+            "InvalidAction",
+            "Could not find operation Foo for version 2010-05-08"
+        )
     );
     server.stop().await;
 }
@@ -51,7 +61,9 @@ async fn unknown_action_is_invalid_action_in_an_error_document() {
 #[tokio::test]
 async fn unknown_action_unsigned_fails_authentication_first() {
     let server = common::start().await;
-    let r = unsigned_form(&[("Action", "Foo"), IAM_VERSION]).send(&server).await;
+    let r = unsigned_form(&[("Action", "Foo"), IAM_VERSION])
+        .send(&server)
+        .await;
     assert_eq!(r.status, 403);
     assert_eq!(error_document(&r, IAM_NS).0, "MissingAuthenticationToken");
     server.stop().await;
@@ -61,9 +73,23 @@ async fn unknown_action_unsigned_fails_authentication_first() {
 #[tokio::test]
 async fn every_response_has_a_current_date_header() {
     let server = common::start().await;
-    let ok = call(&server, &Creds::root(), "sts", &[("Action", "GetCallerIdentity"), STS_VERSION]).await;
-    let bad_request = call(&server, &Creds::root(), "iam", &[("Action", "CreateUser"), IAM_VERSION]).await;
-    let forbidden = unsigned_form(&[("Action", "ListUsers"), IAM_VERSION]).send(&server).await;
+    let ok = call(
+        &server,
+        &Creds::root(),
+        "sts",
+        &[("Action", "GetCallerIdentity"), STS_VERSION],
+    )
+    .await;
+    let bad_request = call(
+        &server,
+        &Creds::root(),
+        "iam",
+        &[("Action", "CreateUser"), IAM_VERSION],
+    )
+    .await;
+    let forbidden = unsigned_form(&[("Action", "ListUsers"), IAM_VERSION])
+        .send(&server)
+        .await;
     let health = RawRequest {
         method: "GET",
         path_and_query: "/_iamlocal/health".into(),
@@ -75,14 +101,24 @@ async fn every_response_has_a_current_date_header() {
     let format = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
-    for (r, status) in [(&ok, 200), (&bad_request, 400), (&forbidden, 403), (&health, 200)] {
+    for (r, status) in [
+        (&ok, 200),
+        (&bad_request, 400),
+        (&forbidden, 403),
+        (&health, 200),
+    ] {
         assert_eq!(r.status, status, "{}", r.body);
-        let date = r.header("date").unwrap_or_else(|| panic!("no Date header on a {status}"));
+        let date = r
+            .header("date")
+            .unwrap_or_else(|| panic!("no Date header on a {status}"));
         let parsed = time::PrimitiveDateTime::parse(date, format)
             .unwrap_or_else(|e| panic!("Date {date:?} is not RFC 1123: {e}"))
             .assume_utc();
         let skew = (parsed - OffsetDateTime::now_utc()).abs();
-        assert!(skew < time::Duration::minutes(1), "Date {date} is {skew} off");
+        assert!(
+            skew < time::Duration::minutes(1),
+            "Date {date} is {skew} off"
+        );
     }
     server.stop().await;
 }
@@ -90,7 +126,13 @@ async fn every_response_has_a_current_date_header() {
 #[tokio::test]
 async fn missing_required_parameter_is_a_validation_error() {
     let server = common::start().await;
-    let r = call(&server, &Creds::root(), "iam", &[("Action", "CreateUser"), IAM_VERSION]).await;
+    let r = call(
+        &server,
+        &Creds::root(),
+        "iam",
+        &[("Action", "CreateUser"), IAM_VERSION],
+    )
+    .await;
     assert_eq!(r.status, 400);
     assert_eq!(
         error_document(&r, IAM_NS),
@@ -105,13 +147,20 @@ async fn missing_required_parameter_is_a_validation_error() {
 #[tokio::test]
 async fn unsigned_request_is_missing_authentication_token() {
     let server = common::start().await;
-    let r = unsigned_form(&[("Action", "ListUsers"), IAM_VERSION]).send(&server).await;
+    let r = unsigned_form(&[("Action", "ListUsers"), IAM_VERSION])
+        .send(&server)
+        .await;
     assert_eq!(r.status, 403);
     assert_eq!(
         error_document(&r, IAM_NS),
-        pair("MissingAuthenticationToken", "Request is missing Authentication Token")
+        pair(
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token"
+        )
     );
-    let r = unsigned_form(&[("Action", "GetCallerIdentity"), STS_VERSION]).send(&server).await;
+    let r = unsigned_form(&[("Action", "GetCallerIdentity"), STS_VERSION])
+        .send(&server)
+        .await;
     assert_eq!(r.status, 403);
     assert_eq!(error_document(&r, STS_NS).0, "MissingAuthenticationToken");
     server.stop().await;
@@ -124,7 +173,13 @@ async fn wrong_secret_is_signature_does_not_match() {
         secret: "not-the-secret".into(),
         ..Creds::root()
     };
-    let r = call(&server, &wrong, "sts", &[("Action", "GetCallerIdentity"), STS_VERSION]).await;
+    let r = call(
+        &server,
+        &wrong,
+        "sts",
+        &[("Action", "GetCallerIdentity"), STS_VERSION],
+    )
+    .await;
     assert_eq!(r.status, 403);
     let (code, message) = error_document(&r, STS_NS);
     assert_eq!(code, "SignatureDoesNotMatch");
@@ -140,7 +195,13 @@ async fn unknown_access_key_is_invalid_client_token_id() {
         secret: "x".repeat(40),
         token: None,
     };
-    let r = call(&server, &stranger, "iam", &[("Action", "ListUsers"), IAM_VERSION]).await;
+    let r = call(
+        &server,
+        &stranger,
+        "iam",
+        &[("Action", "ListUsers"), IAM_VERSION],
+    )
+    .await;
     assert_eq!(r.status, 403);
     let (code, message) = error_document(&r, IAM_NS);
     assert_eq!(code, "InvalidClientTokenId");
@@ -192,6 +253,26 @@ async fn request_signed_20_minutes_ago_has_expired() {
     let prefix = format!("Signature expired: {} is now earlier than ", amz_date(then));
     assert!(message.starts_with(&prefix), "{message}");
     assert!(message.ends_with(" - 15 min.)"), "{message}");
+    // `<now-15m> (<now> - 15 min.)`: the two stamps are 15 minutes apart, around our "now".
+    let rest = &message[prefix.len()..];
+    let (earliest, now_text) = (&rest[..16], &rest[18..34]);
+    let parse = |s: &str| {
+        time::PrimitiveDateTime::parse(
+            s,
+            time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"),
+        )
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .assume_utc()
+    };
+    assert_eq!(
+        parse(now_text) - parse(earliest),
+        time::Duration::minutes(15),
+        "{message}"
+    );
+    assert!(
+        (parse(now_text) - now).abs() <= time::Duration::seconds(5),
+        "{message}"
+    );
     server.stop().await;
 }
 
@@ -208,7 +289,10 @@ async fn request_signed_20_minutes_ahead_is_not_yet_current() {
     assert_eq!(r.status, 403);
     let (code, message) = error_document(&r, STS_NS);
     assert_eq!(code, "SignatureDoesNotMatch");
-    let prefix = format!("Signature not yet current: {} is still later than ", amz_date(ahead));
+    let prefix = format!(
+        "Signature not yet current: {} is still later than ",
+        amz_date(ahead)
+    );
     assert!(message.starts_with(&prefix), "{message}");
     assert!(message.ends_with(" + 15 min.)"), "{message}");
     server.stop().await;
@@ -234,11 +318,18 @@ async fn presigned_get_caller_identity_works() {
     let mut s = Signing::new(&server, &Creds::root(), "sts");
     s.presign = true;
     let req = RawRequest::get(&[("Action", "GetCallerIdentity"), STS_VERSION]).sign(&server, &s);
-    assert!(req.path_and_query.contains("X-Amz-Signature="), "{}", req.path_and_query);
+    assert!(
+        req.path_and_query.contains("X-Amz-Signature="),
+        "{}",
+        req.path_and_query
+    );
     assert!(!req.headers.iter().any(|(k, _)| k == "authorization"));
     let r = req.send(&server).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.xml("Arn").as_deref(), Some("arn:aws:iam::000000000000:root"));
+    assert_eq!(
+        r.xml("Arn").as_deref(),
+        Some("arn:aws:iam::000000000000:root")
+    );
     assert_eq!(r.xml("Account").as_deref(), Some("000000000000"));
 
     // A user's presigned URL identifies the user (what EKS-style token checks rely on).
@@ -250,7 +341,10 @@ async fn presigned_get_caller_identity_works() {
         .send(&server)
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.xml("Arn").as_deref(), Some("arn:aws:iam::000000000000:user/presigner"));
+    assert_eq!(
+        r.xml("Arn").as_deref(),
+        Some("arn:aws:iam::000000000000:user/presigner")
+    );
     server.stop().await;
 }
 
@@ -293,7 +387,12 @@ async fn get_with_header_auth_works() {
         .send(&server)
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.starts_with(&format!("<ListUsersResponse xmlns=\"{IAM_NS}\">")), "{}", r.body);
+    assert!(
+        r.body
+            .starts_with(&format!("<ListUsersResponse xmlns=\"{IAM_NS}\">")),
+        "{}",
+        r.body
+    );
     server.stop().await;
 }
 
@@ -307,7 +406,10 @@ async fn json_get_caller_identity() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("content-type"), Some("application/json"));
-    let request_id = r.header("x-amzn-requestid").expect("x-amzn-RequestId").to_owned();
+    let request_id = r
+        .header("x-amzn-requestid")
+        .expect("x-amzn-RequestId")
+        .to_owned();
     assert_eq!(
         r.json(),
         serde_json::json!({
@@ -334,7 +436,10 @@ async fn json_error_document() {
         .await;
     assert_eq!(r.status, 404);
     assert_eq!(r.header("content-type"), Some("application/json"));
-    let request_id = r.header("x-amzn-requestid").expect("x-amzn-RequestId").to_owned();
+    let request_id = r
+        .header("x-amzn-requestid")
+        .expect("x-amzn-RequestId")
+        .to_owned();
     assert_eq!(
         r.json(),
         serde_json::json!({
@@ -356,7 +461,12 @@ async fn success_xml_shape() {
         &server,
         &Creds::root(),
         "iam",
-        &[("Action", "CreateUser"), ("UserName", "shape"), ("Path", "/p/"), IAM_VERSION],
+        &[
+            ("Action", "CreateUser"),
+            ("UserName", "shape"),
+            ("Path", "/p/"),
+            IAM_VERSION,
+        ],
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -375,13 +485,22 @@ async fn success_xml_shape() {
     );
     assert_eq!(r.xml("UserName").as_deref(), Some("shape"));
     assert_eq!(r.xml("Path").as_deref(), Some("/p/"));
-    assert_eq!(r.xml("Arn").as_deref(), Some("arn:aws:iam::000000000000:user/p/shape"));
+    assert_eq!(
+        r.xml("Arn").as_deref(),
+        Some("arn:aws:iam::000000000000:user/p/shape")
+    );
     let user_id = r.xml("UserId").expect("<UserId>");
-    assert!(user_id.starts_with("AIDA") && user_id.len() == 21, "{user_id}");
+    assert!(
+        user_id.starts_with("AIDA") && user_id.len() == 21,
+        "{user_id}"
+    );
     // ISO 8601 with a zone, as botocore parses it.
     let created = r.xml("CreateDate").expect("<CreateDate>");
-    OffsetDateTime::parse(&created, &time::format_description::well_known::Iso8601::DEFAULT)
-        .unwrap_or_else(|e| panic!("CreateDate {created}: {e}"));
+    OffsetDateTime::parse(
+        &created,
+        &time::format_description::well_known::Iso8601::DEFAULT,
+    )
+    .unwrap_or_else(|e| panic!("CreateDate {created}: {e}"));
     server.stop().await;
 }
 
@@ -400,7 +519,12 @@ async fn unsigned_assume_role_with_web_identity_is_not_an_auth_failure() {
     .send(&server)
     .await;
     assert_eq!(r.status, 501, "{}", r.body);
-    assert!(r.body.starts_with(&format!("<ErrorResponse xmlns=\"{STS_NS}\">")), "{}", r.body);
+    assert!(
+        r.body
+            .starts_with(&format!("<ErrorResponse xmlns=\"{STS_NS}\">")),
+        "{}",
+        r.body
+    );
     assert_eq!(r.error().0, "NotImplemented");
     server.stop().await;
 }
@@ -412,15 +536,28 @@ async fn unimplemented_operation_is_not_implemented() {
         &server,
         &Creds::root(),
         "iam",
-        &[("Action", "CreateInstanceProfile"), ("InstanceProfileName", "ip"), IAM_VERSION],
+        &[
+            ("Action", "CreateInstanceProfile"),
+            ("InstanceProfileName", "ip"),
+            IAM_VERSION,
+        ],
     )
     .await;
     assert_eq!(r.status, 501, "{}", r.body);
-    assert!(r.body.starts_with(&format!("<ErrorResponse xmlns=\"{IAM_NS}\">")), "{}", r.body);
+    assert!(
+        r.body
+            .starts_with(&format!("<ErrorResponse xmlns=\"{IAM_NS}\">")),
+        "{}",
+        r.body
+    );
     let (code, message) = r.error();
     assert_eq!(code, "NotImplemented");
     assert!(message.contains("CreateInstanceProfile"), "{message}");
-    assert_eq!(r.xml("Type").as_deref(), Some("Receiver"), "a server-side gap is not the sender's fault");
+    assert_eq!(
+        r.xml("Type").as_deref(),
+        Some("Receiver"),
+        "a server-side gap is not the sender's fault"
+    );
     server.stop().await;
 }
 
@@ -457,7 +594,10 @@ async fn health_reports_status_and_version() {
     .send(&server)
     .await;
     assert_eq!(r.status, 200);
-    assert!(r.header("content-type").unwrap_or("").starts_with("application/json"));
+    assert!(r
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("application/json"));
     assert_eq!(
         r.json(),
         serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})
@@ -477,7 +617,11 @@ async fn reset_wipes_entities_but_root_keeps_working() {
         .await
         .unwrap();
     // The user's key works before the reset.
-    user.sts(&server).get_caller_identity().send().await.unwrap();
+    user.sts(&server)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
 
     let r = RawRequest {
         method: "POST",
@@ -493,9 +637,174 @@ async fn reset_wipes_entities_but_root_keeps_working() {
     let users = iam.list_users().send().await.expect("root still works");
     assert!(users.users.is_empty(), "{:?}", users.users);
     assert!(iam.list_roles().send().await.unwrap().roles.is_empty());
-    let who = common::sts(&server).get_caller_identity().send().await.unwrap();
+    let who = common::sts(&server)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(who.arn(), Some("arn:aws:iam::000000000000:root"));
     let gone = common::failure(user.sts(&server).get_caller_identity().send().await);
-    assert_eq!((gone.status, gone.code.as_str()), (403, "InvalidClientTokenId"));
+    assert_eq!(
+        (gone.status, gone.code.as_str()),
+        (403, "InvalidClientTokenId")
+    );
+    server.stop().await;
+}
+
+/// Temporary credentials from AssumeRole, for the session-token cases.
+async fn role_session(server: &iamlocal::Server) -> Creds {
+    let user = common::user_with_key(server, "session-maker").await;
+    let role_arn = common::iam(server)
+        .create_role()
+        .role_name("session-role")
+        .assume_role_policy_document(common::trust(
+            "arn:aws:iam::000000000000:user/session-maker",
+        ))
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap()
+        .arn;
+    let out = user
+        .sts(server)
+        .assume_role()
+        .role_arn(role_arn)
+        .role_session_name("raw")
+        .send()
+        .await
+        .unwrap();
+    common::temporary(out.credentials.as_ref().unwrap())
+}
+
+#[tokio::test]
+async fn presigned_with_a_session_token() {
+    let server = common::start().await;
+    let session = role_session(&server).await;
+    let mut s = Signing::new(&server, &session, "sts");
+    s.presign = true;
+    let req = RawRequest::get(&[("Action", "GetCallerIdentity"), STS_VERSION]).sign(&server, &s);
+    assert!(
+        req.path_and_query.contains("X-Amz-Security-Token="),
+        "{}",
+        req.path_and_query
+    );
+    let r = req.send(&server).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.xml("Arn").as_deref(),
+        Some("arn:aws:sts::000000000000:assumed-role/session-role/raw")
+    );
+    server.stop().await;
+}
+
+/// The `X-Amz-Security-Token` header may be left out of the signature (AWS's vector
+/// `post-sts-header-after`): the token is not an input of the signature.
+#[tokio::test]
+async fn session_token_header_may_be_unsigned() {
+    let server = common::start().await;
+    let session = role_session(&server).await;
+    let token = session.token.clone().unwrap();
+    let without_token = Creds {
+        token: None,
+        ..session.clone()
+    };
+    let req = RawRequest::form(&[("Action", "GetCallerIdentity"), STS_VERSION])
+        .sign(&server, &Signing::new(&server, &without_token, "sts"));
+    let signed_headers = req
+        .headers
+        .iter()
+        .find(|(k, _)| k == "authorization")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(
+        !signed_headers.contains("x-amz-security-token"),
+        "{signed_headers}"
+    );
+    let r = req
+        .header("x-amz-security-token", &token)
+        .send(&server)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.xml("Arn").as_deref(),
+        Some("arn:aws:sts::000000000000:assumed-role/session-role/raw")
+    );
+    server.stop().await;
+}
+
+/// With `--endpoint-url`, clients sign IAM with their own region: any well-formed region is
+/// accepted.
+#[tokio::test]
+async fn any_region_in_the_scope_is_accepted() {
+    let server = common::start().await;
+    let mut s = Signing::new(&server, &Creds::root(), "iam");
+    s.region = "eu-west-1";
+    let r = RawRequest::form(&[("Action", "ListUsers"), IAM_VERSION])
+        .sign(&server, &s)
+        .send(&server)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn iam_request_scoped_to_another_service_is_refused() {
+    let server = common::start().await;
+    let mut s = Signing::new(&server, &Creds::root(), "iam");
+    s.service = "s3";
+    let r = RawRequest::form(&[("Action", "ListUsers"), IAM_VERSION])
+        .sign(&server, &s)
+        .send(&server)
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(
+        error_document(&r, IAM_NS),
+        pair(
+            "SignatureDoesNotMatch",
+            "Credential should be scoped to correct service: 'iam'. "
+        )
+    );
+    server.stop().await;
+}
+
+/// STS names the service it expected, `sts`.
+#[tokio::test]
+async fn sts_request_scoped_to_another_service_names_sts() {
+    let server = common::start().await;
+    let mut s = Signing::new(&server, &Creds::root(), "sts");
+    s.service = "s3";
+    let r = RawRequest::form(&[("Action", "GetCallerIdentity"), STS_VERSION])
+        .sign(&server, &s)
+        .send(&server)
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(
+        error_document(&r, STS_NS),
+        pair(
+            "SignatureDoesNotMatch",
+            "Credential should be scoped to correct service: 'sts'. "
+        )
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_credential_is_incomplete_signature() {
+    let server = common::start().await;
+    let auth = "AWS4-HMAC-SHA256 Credential=test/20150830/us-east-1/sts, SignedHeaders=host;x-amz-date, Signature=abcd";
+    let r = RawRequest::form(&[("Action", "GetCallerIdentity"), STS_VERSION])
+        .header("x-amz-date", &amz_date(server.clock().now()))
+        .header("authorization", auth)
+        .send(&server)
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        error_document(&r, STS_NS),
+        pair(
+            "IncompleteSignature",
+            "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'test/20150830/us-east-1/sts'"
+        )
+    );
     server.stop().await;
 }

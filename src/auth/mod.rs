@@ -119,12 +119,17 @@ pub async fn authenticate(
             return Ok(Authenticated {
                 principal: Principal::Anonymous,
                 region: None,
+                temporary: false,
             });
         }
         return Err(auth_error(sigv4::AuthError::MissingAuthenticationToken));
     };
     sigv4::check_time(&parsed, now, time::Duration::minutes(15)).map_err(auth_error)?;
-    sigv4::check_scope(&parsed, &["iam", "sts"]).map_err(auth_error)?;
+    let services: &[&str] = match op {
+        Some(op) => &[op.service().signing_name()],
+        None => &["iam", "sts"],
+    };
+    sigv4::check_scope(&parsed, services).map_err(auth_error)?;
     let cred = store
         .credential(&parsed.access_key_id)
         .await
@@ -150,6 +155,7 @@ pub async fn authenticate(
         store.note_key_used(&parsed.access_key_id, now, &parsed.service, &parsed.region);
     }
     Ok(Authenticated {
+        temporary: cred.session_token.is_some(),
         principal: cred.principal,
         region: Some(parsed.region),
     })
@@ -161,6 +167,8 @@ pub struct Authenticated {
     pub principal: Principal,
     /// The region of the signature's credential scope (`None` for unsigned requests).
     pub region: Option<String>,
+    /// True for temporary credentials (issued by STS).
+    pub temporary: bool,
 }
 
 fn auth_error(e: sigv4::AuthError) -> crate::protocol::ApiError {

@@ -31,6 +31,8 @@ pub struct RequestContext {
     pub principal: Principal,
     /// The region the request was signed for (`us-east-1` for unsigned requests).
     pub region: String,
+    /// True when the request was signed with temporary credentials.
+    pub temporary_credentials: bool,
 }
 
 /// A model timestamp. Defaults to the Unix epoch so generated structs can derive `Default`.

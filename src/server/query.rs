@@ -78,7 +78,11 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
             headers: &headers,
             body: &body,
         };
-        let auth::Authenticated { principal, region } = auth::authenticate(&state.store, &raw, op, now)
+        let auth::Authenticated {
+            principal,
+            region,
+            temporary,
+        } = auth::authenticate(&state.store, &raw, op, now)
             .await
             .map_err(|e| (e, None))?;
 
@@ -107,6 +111,7 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
                 .to_owned(),
             principal,
             region: region.unwrap_or_else(|| "us-east-1".to_owned()),
+            temporary_credentials: temporary,
         };
         let result = match op.service() {
             Service::Iam => iam::dispatch(&state, &ctx, op, &query).await,

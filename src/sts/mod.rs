@@ -144,6 +144,12 @@ impl StsApi for AppState {
 
     /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html>
     async fn get_session_token(&self, ctx: &RequestContext, i: m::GetSessionTokenRequest) -> Result<m::GetSessionTokenResponse, ApiError> {
+        if ctx.temporary_credentials {
+            return Err(ApiError::new(
+                ErrorCode::AccessDenied,
+                "Cannot call GetSessionToken with session credentials",
+            ));
+        }
         let (subject_id, max) = match &ctx.principal {
             Principal::User { user_id, .. } => (Some(user_id.clone()), 129_600),
             Principal::Root { .. } => (None, SESSION_TOKEN_ROOT_MAX),

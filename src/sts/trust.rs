@@ -4,7 +4,7 @@
 
 use crate::auth::Principal;
 use crate::iam::simulate::{principal_policies, PrincipalPolicies};
-use crate::policy::{self, ContextKeyType, Decision, InputPolicy, Policy, PolicyKind, PolicySet, PolicySourceType};
+use crate::policy::{self, ContextKeyType, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet, PolicySourceType};
 use crate::protocol::{ApiError, RequestContext};
 use crate::server::AppState;
 use crate::store::RoleRec;
@@ -111,5 +111,14 @@ pub async fn allows(
         resource_account: Some(&role.account_id),
         context: &context,
     };
-    Ok(policy::evaluate(&set, &request).decision == Decision::Allowed)
+    let result = policy::evaluate(&set, &request);
+    // Unlike other resource-based policies, a trust policy must itself allow the caller even
+    // within the account: an identity policy alone never lets anyone assume a role. When the
+    // trust policy names only the account, the caller's identity policies must allow as well,
+    // which the overall decision already requires.
+    let trusted = result
+        .layers
+        .iter()
+        .any(|l| l.layer == Layer::Resource && l.decision == Decision::Allowed);
+    Ok(trusted && result.decision == Decision::Allowed)
 }

@@ -63,6 +63,7 @@ pub struct Failure {
 }
 
 /// The failure of a call that must fail (panics, showing the output, if it succeeded).
+#[track_caller]
 pub fn failure<T, E>(r: Result<T, aws_sdk_iam::error::SdkError<E>>) -> Failure
 where
     T: std::fmt::Debug,
@@ -135,7 +136,11 @@ pub fn trust(principal_arn: &str) -> String {
 /// Creates a user at path `/` with an allow-all inline policy and one access key.
 pub async fn user_with_key(server: &Server, name: &str) -> Creds {
     let iam = iam(server);
-    iam.create_user().user_name(name).send().await.expect("CreateUser");
+    iam.create_user()
+        .user_name(name)
+        .send()
+        .await
+        .expect("CreateUser");
     iam.put_user_policy()
         .user_name(name)
         .policy_name("all")
@@ -209,7 +214,8 @@ impl RawResponse {
     /// `(Code, Message)` of an XML error response.
     pub fn error(&self) -> (String, String) {
         (
-            self.xml("Code").unwrap_or_else(|| panic!("no <Code> in {}", self.body)),
+            self.xml("Code")
+                .unwrap_or_else(|| panic!("no <Code> in {}", self.body)),
             self.xml("Message").unwrap_or_default(),
         )
     }
@@ -274,7 +280,8 @@ impl RawRequest {
     }
 
     pub fn header(mut self, name: &str, value: &str) -> RawRequest {
-        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
         self
     }
 
@@ -316,10 +323,15 @@ impl RawRequest {
         let (instructions, _signature) = sign(signable, &params).expect("signs").into_parts();
         let (headers, query) = instructions.into_parts();
         for h in headers {
-            self.headers.push((h.name().to_owned(), h.value().to_owned()));
+            self.headers
+                .push((h.name().to_owned(), h.value().to_owned()));
         }
         for (name, value) in query {
-            let sep = if self.path_and_query.contains('?') { '&' } else { '?' };
+            let sep = if self.path_and_query.contains('?') {
+                '&'
+            } else {
+                '?'
+            };
             let value: String =
                 percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC)
                     .to_string();
@@ -338,7 +350,11 @@ impl RawRequest {
         for (k, v) in &self.headers {
             req = req.header(k.as_str(), v.as_str());
         }
-        let resp = req.body(self.body.clone()).send().await.expect("request is answered");
+        let resp = req
+            .body(self.body.clone())
+            .send()
+            .await
+            .expect("request is answered");
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = resp.text().await.expect("body");
@@ -360,7 +376,12 @@ pub fn form_body(params: &[(&str, &str)]) -> String {
 }
 
 /// Signs `params` as a form POST with `creds` (by the server's clock) and sends it.
-pub async fn call(server: &Server, creds: &Creds, service: &'static str, params: &[(&str, &str)]) -> RawResponse {
+pub async fn call(
+    server: &Server,
+    creds: &Creds,
+    service: &'static str,
+    params: &[(&str, &str)],
+) -> RawResponse {
     RawRequest::form(params)
         .sign(server, &Signing::new(server, creds, service))
         .send(server)
