@@ -1628,3 +1628,29 @@ async fn create_role_with_51_tags_creates_nothing() {
     assert!(iam.list_roles().send().await.unwrap().roles.is_empty());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn policy_tags_round_trip() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}}"#;
+    let arn = create_policy(&iam, "tagged", doc).await;
+    iam.tag_policy()
+        .policy_arn(&arn)
+        .tags(Tag::builder().key("team").value("a").build().unwrap())
+        .tags(Tag::builder().key("env").value("dev").build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    iam.untag_policy().policy_arn(&arn).tag_keys("team").send().await.unwrap();
+    let tags = iam.list_policy_tags().policy_arn(&arn).send().await.unwrap();
+    let got: Vec<(&str, &str)> = tags.tags().iter().map(|t| (t.key(), t.value())).collect();
+    assert_eq!(got, vec![("env", "dev")]);
+    let p = iam.get_policy().policy_arn(&arn).send().await.unwrap().policy.unwrap();
+    assert_eq!(p.tags().len(), 1);
+
+    let ghost = format!("arn:aws:iam::{ACCOUNT}:policy/ghost");
+    let err = failure(iam.list_policy_tags().policy_arn(&ghost).send().await);
+    assert_eq!(err.code, "NoSuchEntity");
+    server.stop().await;
+}

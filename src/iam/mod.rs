@@ -67,6 +67,7 @@ impl IamApi for AppState {
             | Operation::ListGroups
             | Operation::ListGroupsForUser
             | Operation::ListPolicies
+            | Operation::ListPolicyTags
             | Operation::ListPolicyVersions
             | Operation::ListRolePolicies
             | Operation::ListRoleTags
@@ -81,8 +82,10 @@ impl IamApi for AppState {
             | Operation::SetDefaultPolicyVersion
             | Operation::SimulateCustomPolicy
             | Operation::SimulatePrincipalPolicy
+            | Operation::TagPolicy
             | Operation::TagRole
             | Operation::TagUser
+            | Operation::UntagPolicy
             | Operation::UntagRole
             | Operation::UntagUser
             | Operation::UpdateAccessKey
@@ -312,5 +315,14 @@ impl IamApi for AppState {
     }
     async fn get_context_keys_for_principal_policy(&self, ctx: &RequestContext, input: m::GetContextKeysForPrincipalPolicyRequest) -> Result<m::GetContextKeysForPolicyResponse, ApiError> {
         simulate::get_context_keys_for_principal_policy(self, ctx, input).await
+    }
+    async fn tag_policy(&self, ctx: &RequestContext, input: m::TagPolicyRequest) -> Result<(), ApiError> {
+        users::tag_policy(self, ctx, input).await
+    }
+    async fn untag_policy(&self, ctx: &RequestContext, input: m::UntagPolicyRequest) -> Result<(), ApiError> {
+        users::untag_policy(self, ctx, input).await
+    }
+    async fn list_policy_tags(&self, ctx: &RequestContext, input: m::ListPolicyTagsRequest) -> Result<m::ListPolicyTagsResponse, ApiError> {
+        users::list_policy_tags(self, ctx, input).await
     }
 }

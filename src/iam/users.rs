@@ -5,7 +5,7 @@ use crate::auth::Principal;
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
-use crate::store::{AccessKeyRec, EntityType, GroupRec, UserRec};
+use crate::store::{AccessKeyRec, EntityType, GroupRec, TagTarget, UserRec};
 
 pub fn user_out(u: UserRec, tags: Option<Vec<m::Tag>>) -> m::User {
     m::User {
@@ -119,47 +119,82 @@ pub async fn delete_user(s: &AppState, ctx: &RequestContext, i: m::DeleteUserReq
 
 pub async fn tag_user(s: &AppState, ctx: &RequestContext, i: m::TagUserRequest) -> Result<(), ApiError> {
     let tags = tags_in(Some(i.tags))?;
-    s.store.tag_entity(&ctx.account_id, EntityType::User, &i.user_name, &tags).await?;
+    s.store.tag_entity(&ctx.account_id, TagTarget::Named(EntityType::User, &i.user_name), &tags).await?;
     Ok(())
 }
 
 pub async fn untag_user(s: &AppState, ctx: &RequestContext, i: m::UntagUserRequest) -> Result<(), ApiError> {
-    s.store.untag_entity(&ctx.account_id, EntityType::User, &i.user_name, &i.tag_keys).await?;
+    s.store.untag_entity(&ctx.account_id, TagTarget::Named(EntityType::User, &i.user_name), &i.tag_keys).await?;
     Ok(())
+}
+
+/// One page of an entity's tags, in the order they were added.
+pub async fn tags_page(s: &AppState, entity_id: &str, marker: Option<&str>, max_items: Option<i32>) -> Result<(Vec<m::Tag>, bool, Option<String>), ApiError> {
+    let tags = s.store.tags(entity_id).await?;
+    let indexed: Vec<(usize, crate::store::Tag)> = tags.into_iter().enumerate().collect();
+    let page = paginate(indexed, |(n, _)| format!("{n:08}"), marker, max_items)?;
+    Ok((
+        tags_out(page.items.into_iter().map(|(_, t)| t).collect()),
+        page.is_truncated,
+        page.marker,
+    ))
 }
 
 pub async fn list_user_tags(s: &AppState, ctx: &RequestContext, i: m::ListUserTagsRequest) -> Result<m::ListUserTagsResponse, ApiError> {
     let id = s.store.entity_id(&ctx.account_id, EntityType::User, &i.user_name).await?;
-    let tags = s.store.tags(&id).await?;
-    let indexed: Vec<(usize, crate::store::Tag)> = tags.into_iter().enumerate().collect();
-    let page = paginate(indexed, |(n, _)| format!("{n:08}"), i.marker.as_deref(), i.max_items)?;
+    let (tags, truncated, marker) = tags_page(s, &id, i.marker.as_deref(), i.max_items).await?;
     Ok(m::ListUserTagsResponse {
-        tags: tags_out(page.items.into_iter().map(|(_, t)| t).collect()),
-        is_truncated: Some(page.is_truncated),
-        marker: page.marker,
+        tags,
+        is_truncated: Some(truncated),
+        marker,
     })
 }
 
 pub async fn tag_role(s: &AppState, ctx: &RequestContext, i: m::TagRoleRequest) -> Result<(), ApiError> {
     let tags = tags_in(Some(i.tags))?;
-    s.store.tag_entity(&ctx.account_id, EntityType::Role, &i.role_name, &tags).await?;
+    s.store.tag_entity(&ctx.account_id, TagTarget::Named(EntityType::Role, &i.role_name), &tags).await?;
     Ok(())
 }
 
 pub async fn untag_role(s: &AppState, ctx: &RequestContext, i: m::UntagRoleRequest) -> Result<(), ApiError> {
-    s.store.untag_entity(&ctx.account_id, EntityType::Role, &i.role_name, &i.tag_keys).await?;
+    s.store.untag_entity(&ctx.account_id, TagTarget::Named(EntityType::Role, &i.role_name), &i.tag_keys).await?;
     Ok(())
 }
 
 pub async fn list_role_tags(s: &AppState, ctx: &RequestContext, i: m::ListRoleTagsRequest) -> Result<m::ListRoleTagsResponse, ApiError> {
     let id = s.store.entity_id(&ctx.account_id, EntityType::Role, &i.role_name).await?;
-    let tags = s.store.tags(&id).await?;
-    let indexed: Vec<(usize, crate::store::Tag)> = tags.into_iter().enumerate().collect();
-    let page = paginate(indexed, |(n, _)| format!("{n:08}"), i.marker.as_deref(), i.max_items)?;
+    let (tags, truncated, marker) = tags_page(s, &id, i.marker.as_deref(), i.max_items).await?;
     Ok(m::ListRoleTagsResponse {
-        tags: tags_out(page.items.into_iter().map(|(_, t)| t).collect()),
-        is_truncated: Some(page.is_truncated),
-        marker: page.marker,
+        tags,
+        is_truncated: Some(truncated),
+        marker,
+    })
+}
+
+pub async fn tag_policy(s: &AppState, ctx: &RequestContext, i: m::TagPolicyRequest) -> Result<(), ApiError> {
+    let tags = tags_in(Some(i.tags))?;
+    s.store.tag_entity(&ctx.account_id, TagTarget::Policy(&i.policy_arn), &tags).await?;
+    Ok(())
+}
+
+pub async fn untag_policy(s: &AppState, ctx: &RequestContext, i: m::UntagPolicyRequest) -> Result<(), ApiError> {
+    s.store.untag_entity(&ctx.account_id, TagTarget::Policy(&i.policy_arn), &i.tag_keys).await?;
+    Ok(())
+}
+
+pub async fn list_policy_tags(s: &AppState, ctx: &RequestContext, i: m::ListPolicyTagsRequest) -> Result<m::ListPolicyTagsResponse, ApiError> {
+    let p = s.store.policy(&i.policy_arn).await?;
+    if p.account_id != ctx.account_id {
+        return Err(ApiError::new(
+            ErrorCode::NoSuchEntity,
+            format!("Policy {} does not exist or is not attachable.", i.policy_arn),
+        ));
+    }
+    let (tags, truncated, marker) = tags_page(s, &p.policy_id, i.marker.as_deref(), i.max_items).await?;
+    Ok(m::ListPolicyTagsResponse {
+        tags,
+        is_truncated: Some(truncated),
+        marker,
     })
 }
 

@@ -158,6 +158,29 @@ async fn role_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<Role
         .ok_or_else(|| no_such_role(name))
 }
 
+/// What a tag call is about.
+#[derive(Debug, Clone, Copy)]
+pub enum TagTarget<'a> {
+    /// A user or role by name.
+    Named(EntityType, &'a str),
+    /// A customer managed policy by ARN.
+    Policy(&'a str),
+}
+
+async fn tag_target_id(tx: &mut Tx<'_>, account: &str, target: TagTarget<'_>) -> StoreResult<String> {
+    match target {
+        TagTarget::Named(ty, name) => entity_id(tx, account, ty, name).await,
+        TagTarget::Policy(arn) => {
+            let id: Option<String> = sqlx::query_scalar("SELECT policy_id FROM policies WHERE arn = ? AND account_id = ?")
+                .bind(arn)
+                .bind(account)
+                .fetch_optional(&mut **tx)
+                .await?;
+            id.ok_or_else(|| no_such_policy(arn))
+        }
+    }
+}
+
 /// Looks up the id of a user, group or role by name inside a transaction.
 async fn entity_id(tx: &mut Tx<'_>, account: &str, ty: EntityType, name: &str) -> StoreResult<String> {
     Ok(match ty {
@@ -339,17 +362,17 @@ impl Store {
             .collect())
     }
 
-    pub async fn tag_entity(&self, account: &str, ty: EntityType, name: &str, tags: &[Tag]) -> StoreResult<()> {
+    pub async fn tag_entity(&self, account: &str, target: TagTarget<'_>, tags: &[Tag]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        let id = entity_id(&mut tx, account, ty, name).await?;
+        let id = tag_target_id(&mut tx, account, target).await?;
         insert_tags(&mut tx, &id, tags).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn untag_entity(&self, account: &str, ty: EntityType, name: &str, keys: &[String]) -> StoreResult<()> {
+    pub async fn untag_entity(&self, account: &str, target: TagTarget<'_>, keys: &[String]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        let id = entity_id(&mut tx, account, ty, name).await?;
+        let id = tag_target_id(&mut tx, account, target).await?;
         for k in keys {
             sqlx::query("DELETE FROM tags WHERE entity_id = ? AND key = ?")
                 .bind(&id)
