@@ -1,6 +1,12 @@
 //! Authentication: who signed a request. [`sigv4`] is the pure signature math; this module is the
 //! thin shell that looks credentials up and turns a verified request into a [`Principal`].
 
+// Panic-free code: nothing a client sends may crash a request.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+
 pub mod sigv4;
 
 use std::fmt;

@@ -4,6 +4,12 @@
 //! the small runtime it calls: [`query`] reads parameters, [`xml`] builds and renders responses,
 //! [`error`] carries AWS error codes.
 
+// Panic-free code: nothing a client sends may crash a request.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+
 pub mod error;
 #[rustfmt::skip]
 pub mod generated;

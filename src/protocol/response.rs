@@ -44,7 +44,7 @@ pub fn success(format: Format, op: Operation, result: Option<&Node>, request_id:
     match format {
         Format::Xml => {
             let mut out = String::with_capacity(512);
-            out.push_str("<");
+            out.push('<');
             out.push_str(name);
             out.push_str("Response xmlns=\"");
             out.push_str(op.service().namespace());

@@ -667,7 +667,7 @@ impl Store {
 
     // ------------------------------------------------------------ roles
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "one argument per CreateRole member")]
     pub async fn create_role(
         &self,
         account: &str,
@@ -797,6 +797,7 @@ impl Store {
 
     // ------------------------------------------------------------ managed policies
 
+    #[expect(clippy::too_many_arguments, reason = "one argument per CreatePolicy member")]
     pub async fn create_policy(
         &self,
         account: &str,
