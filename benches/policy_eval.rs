@@ -41,9 +41,17 @@ fn bench(c: &mut Criterion) {
         .with("aws:TagKeys", ContextKeyType::StringList, &["Env", "Owner"]);
     let mut group = c.benchmark_group("evaluate");
     for (name, action, resource) in [
-        ("allowed", "s3:GetObject", "arn:aws:s3:::bucket-3/home/alice/file.txt"),
+        (
+            "allowed",
+            "s3:GetObject",
+            "arn:aws:s3:::bucket-3/home/alice/file.txt",
+        ),
         ("partial", "s3:PutObject", "arn:aws:s3:::shared-7/x"),
-        ("no_match", "iam:CreateUser", "arn:aws:iam::123456789012:user/bob"),
+        (
+            "no_match",
+            "iam:CreateUser",
+            "arn:aws:iam::123456789012:user/bob",
+        ),
     ] {
         let req = Request {
             principal: "arn:aws:iam::123456789012:user/alice",
@@ -52,7 +60,9 @@ fn bench(c: &mut Criterion) {
             resource_account: None,
             context: &ctx,
         };
-        group.bench_function(name, |b| b.iter(|| evaluate(black_box(&set), black_box(&req)).decision));
+        group.bench_function(name, |b| {
+            b.iter(|| evaluate(black_box(&set), black_box(&req)).decision)
+        });
     }
     group.finish();
 }

@@ -19,6 +19,7 @@ impl Clock {
 
     /// Moves the clock forward (or back, with a negative duration).
     pub fn advance(&self, by: time::Duration) {
-        self.offset_secs.fetch_add(by.whole_seconds(), Ordering::Relaxed);
+        self.offset_secs
+            .fetch_add(by.whole_seconds(), Ordering::Relaxed);
     }
 }

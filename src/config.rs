@@ -30,7 +30,12 @@ pub struct Config {
     pub root_access_key_id: String,
 
     /// Secret access key of the account's root credentials.
-    #[arg(long, env = "IAMLOCAL_ROOT_SECRET_ACCESS_KEY", default_value = "test", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "IAMLOCAL_ROOT_SECRET_ACCESS_KEY",
+        default_value = "test",
+        hide_env_values = true
+    )]
     pub root_secret_access_key: String,
 
     /// Log line format.

@@ -26,7 +26,10 @@ async fn main() -> ExitCode {
             .with_env_filter(filter)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
             .init(),
-        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init(),
     }
     match iamlocal::server::run(config).await {
         Ok(()) => ExitCode::SUCCESS,

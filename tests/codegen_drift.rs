@@ -5,7 +5,9 @@ use std::path::Path;
 #[test]
 fn generated_code_matches_the_models() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("reading {p}: {e}"));
+    let read = |p: &str| {
+        std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("reading {p}: {e}"))
+    };
     let files = iamlocal_codegen::generate(
         &read("model/iam-2010-05-08.json"),
         &read("model/sts-2011-06-15.json"),
@@ -41,13 +43,21 @@ fn every_model_pattern_compiles_or_is_known_unsupported() {
         let text = std::fs::read_to_string(root.join(model)).expect("model");
         let v: serde_json::Value = serde_json::from_str(&text).expect("json");
         for shape in v["shapes"].as_object().expect("shapes").values() {
-            let Some(p) = shape.get("pattern").and_then(|p| p.as_str()) else { continue };
+            let Some(p) = shape.get("pattern").and_then(|p| p.as_str()) else {
+                continue;
+            };
             match iamlocal_codegen::translate_pattern(p) {
-                Some(rp) => assert!(regex::Regex::new(&rp).is_ok(), "{p} → {rp} does not compile"),
+                Some(rp) => assert!(
+                    regex::Regex::new(&rp).is_ok(),
+                    "{p} → {rp} does not compile"
+                ),
                 None => unsupported.push(p.to_owned()),
             }
         }
     }
     // Only look-around patterns are left to length checks; keep this list short and known.
-    assert_eq!(unsupported, vec!["^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$".to_owned()]);
+    assert_eq!(
+        unsupported,
+        vec!["^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$".to_owned()]
+    );
 }

@@ -1642,11 +1642,28 @@ async fn policy_tags_round_trip() {
         .send()
         .await
         .unwrap();
-    iam.untag_policy().policy_arn(&arn).tag_keys("team").send().await.unwrap();
-    let tags = iam.list_policy_tags().policy_arn(&arn).send().await.unwrap();
+    iam.untag_policy()
+        .policy_arn(&arn)
+        .tag_keys("team")
+        .send()
+        .await
+        .unwrap();
+    let tags = iam
+        .list_policy_tags()
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     let got: Vec<(&str, &str)> = tags.tags().iter().map(|t| (t.key(), t.value())).collect();
     assert_eq!(got, vec![("env", "dev")]);
-    let p = iam.get_policy().policy_arn(&arn).send().await.unwrap().policy.unwrap();
+    let p = iam
+        .get_policy()
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap()
+        .policy
+        .unwrap();
     assert_eq!(p.tags().len(), 1);
 
     let ghost = format!("arn:aws:iam::{ACCOUNT}:policy/ghost");

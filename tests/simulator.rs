@@ -48,7 +48,8 @@ fn context_entries(context: &serde_json::Map<String, Value>) -> Vec<ContextEntry
 async fn policy_corpus_through_simulate_custom_policy() {
     let server = common::start().await;
     let iam = common::iam(&server);
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/policy/corpus_public.jsonl");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/policy/corpus_public.jsonl");
     let text = std::fs::read_to_string(path).expect("corpus");
     let mut total = 0;
     let mut mismatches = Vec::new();
@@ -60,7 +61,12 @@ async fn policy_corpus_through_simulate_custom_policy() {
         let mut call = iam
             .simulate_custom_policy()
             .set_policy_input_list(Some(
-                policies["identity"].as_array().expect("identity").iter().map(Value::to_string).collect(),
+                policies["identity"]
+                    .as_array()
+                    .expect("identity")
+                    .iter()
+                    .map(Value::to_string)
+                    .collect(),
             ))
             .action_names(req["action"].as_str().expect("action"))
             .resource_arns(req["resource"].as_str().expect("resource"));
@@ -80,17 +86,30 @@ async fn policy_corpus_through_simulate_custom_policy() {
         let got = match call.send().await {
             Ok(out) => {
                 let results = out.evaluation_results();
-                assert_eq!(results.len(), 1, "{}: one result per action and resource", case["id"]);
+                assert_eq!(
+                    results.len(),
+                    1,
+                    "{}: one result per action and resource",
+                    case["id"]
+                );
                 results[0].eval_decision().as_str().to_owned()
             }
             Err(e) => format!("error: {e:?}"),
         };
         if got != case["expected"].as_str().expect("expected") {
-            mismatches.push(format!("{} expected {} got {got}", case["id"], case["expected"]));
+            mismatches.push(format!(
+                "{} expected {} got {got}",
+                case["id"], case["expected"]
+            ));
         }
     }
     assert_eq!(total, 400);
-    assert!(mismatches.is_empty(), "{} of {total} disagree:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} of {total} disagree:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
     server.stop().await;
 }
 
@@ -98,9 +117,25 @@ async fn policy_corpus_through_simulate_custom_policy() {
 async fn simulate_principal_policy_uses_the_users_real_policies() {
     let server = common::start().await;
     let iam = common::iam(&server);
-    let user = iam.create_user().user_name("sim").send().await.unwrap().user.unwrap();
-    iam.create_group().group_name("readers").send().await.unwrap();
-    iam.add_user_to_group().group_name("readers").user_name("sim").send().await.unwrap();
+    let user = iam
+        .create_user()
+        .user_name("sim")
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap();
+    iam.create_group()
+        .group_name("readers")
+        .send()
+        .await
+        .unwrap();
+    iam.add_user_to_group()
+        .group_name("readers")
+        .user_name("sim")
+        .send()
+        .await
+        .unwrap();
     iam.put_group_policy()
         .group_name("readers")
         .policy_name("read")
@@ -133,17 +168,25 @@ async fn simulate_principal_policy_uses_the_users_real_policies() {
     assert_eq!(results.len(), 2);
     assert_eq!(results[0].eval_action_name(), "s3:GetObject");
     assert_eq!(results[0].eval_decision().as_str(), "allowed");
-    let sources: Vec<&str> = results[0].matched_statements().iter().filter_map(|s| s.source_policy_id()).collect();
+    let sources: Vec<&str> = results[0]
+        .matched_statements()
+        .iter()
+        .filter_map(|s| s.source_policy_id())
+        .collect();
     assert!(sources.contains(&"read"), "{sources:?}");
     assert!(sources.contains(&"AdministratorAccess"), "{sources:?}");
     assert_eq!(
-        results[0].permissions_boundary_decision_detail().map(|d| d.allowed_by_permissions_boundary()),
+        results[0]
+            .permissions_boundary_decision_detail()
+            .map(|d| d.allowed_by_permissions_boundary()),
         Some(true)
     );
     // Administrator access, but the boundary only allows S3 reads.
     assert_eq!(results[1].eval_decision().as_str(), "implicitDeny");
     assert_eq!(
-        results[1].permissions_boundary_decision_detail().map(|d| d.allowed_by_permissions_boundary()),
+        results[1]
+            .permissions_boundary_decision_detail()
+            .map(|d| d.allowed_by_permissions_boundary()),
         Some(false)
     );
     server.stop().await;
@@ -154,8 +197,17 @@ async fn context_keys_of_custom_and_principal_policies() {
     let server = common::start().await;
     let iam = common::iam(&server);
     let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}"#;
-    let out = iam.get_context_keys_for_custom_policy().policy_input_list(doc).send().await.unwrap();
-    let mut keys: Vec<String> = out.context_key_names().iter().map(|k| k.to_lowercase()).collect();
+    let out = iam
+        .get_context_keys_for_custom_policy()
+        .policy_input_list(doc)
+        .send()
+        .await
+        .unwrap();
+    let mut keys: Vec<String> = out
+        .context_key_names()
+        .iter()
+        .map(|k| k.to_lowercase())
+        .collect();
     keys.sort();
     assert_eq!(keys, vec!["aws:sourceip", "aws:username"]);
 
@@ -168,11 +220,26 @@ async fn context_keys_of_custom_and_principal_policies() {
         .unwrap()
         .role
         .unwrap();
-    iam.put_role_policy().role_name("r").policy_name("p").policy_document(doc).send().await.unwrap();
-    let out = iam.get_context_keys_for_principal_policy().policy_source_arn(role.arn()).send().await.unwrap();
+    iam.put_role_policy()
+        .role_name("r")
+        .policy_name("p")
+        .policy_document(doc)
+        .send()
+        .await
+        .unwrap();
+    let out = iam
+        .get_context_keys_for_principal_policy()
+        .policy_source_arn(role.arn())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.context_key_names().len(), 2);
 
-    let bad = iam.get_context_keys_for_principal_policy().policy_source_arn("arn:aws:iam::000000000000:user/ghost").send().await;
+    let bad = iam
+        .get_context_keys_for_principal_policy()
+        .policy_source_arn("arn:aws:iam::000000000000:user/ghost")
+        .send()
+        .await;
     assert_eq!(common::code(bad), "NoSuchEntity");
     server.stop().await;
 }
@@ -184,7 +251,14 @@ async fn aws_managed_policies_are_listed_readable_and_attachable() {
     let mut count = 0;
     let mut marker = None;
     loop {
-        let out = iam.list_policies().scope(aws_sdk_iam::types::PolicyScopeType::Aws).set_marker(marker).max_items(1000).send().await.unwrap();
+        let out = iam
+            .list_policies()
+            .scope(aws_sdk_iam::types::PolicyScopeType::Aws)
+            .set_marker(marker)
+            .max_items(1000)
+            .send()
+            .await
+            .unwrap();
         count += out.policies().len();
         if !out.is_truncated() {
             break;
@@ -193,21 +267,65 @@ async fn aws_managed_policies_are_listed_readable_and_attachable() {
     }
     assert_eq!(count, 1594);
     let arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
-    let p = iam.get_policy().policy_arn(arn).send().await.unwrap().policy.unwrap();
+    let p = iam
+        .get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .unwrap()
+        .policy
+        .unwrap();
     assert_eq!(p.policy_name(), Some("ReadOnlyAccess"));
     assert_eq!(p.attachment_count(), Some(0));
-    let v = iam.get_policy_version().policy_arn(arn).version_id(p.default_version_id().unwrap()).send().await.unwrap();
-    assert!(v.policy_version().and_then(|v| v.document()).is_some_and(|d| d.contains("Statement")));
+    let v = iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(p.default_version_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(v
+        .policy_version()
+        .and_then(|v| v.document())
+        .is_some_and(|d| d.contains("Statement")));
 
     iam.create_user().user_name("u").send().await.unwrap();
-    iam.attach_user_policy().user_name("u").policy_arn(arn).send().await.unwrap();
-    let p = iam.get_policy().policy_arn(arn).send().await.unwrap().policy.unwrap();
+    iam.attach_user_policy()
+        .user_name("u")
+        .policy_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    let p = iam
+        .get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .unwrap()
+        .policy
+        .unwrap();
     assert_eq!(p.attachment_count(), Some(1));
-    let attached = iam.list_policies().scope(aws_sdk_iam::types::PolicyScopeType::Aws).only_attached(true).send().await.unwrap();
+    let attached = iam
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Aws)
+        .only_attached(true)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(attached.policies().len(), 1);
-    let missing = iam.attach_user_policy().user_name("u").policy_arn("arn:aws:iam::aws:policy/NoSuchPolicy").send().await;
+    let missing = iam
+        .attach_user_policy()
+        .user_name("u")
+        .policy_arn("arn:aws:iam::aws:policy/NoSuchPolicy")
+        .send()
+        .await;
     assert_eq!(common::code(missing), "NoSuchEntity");
-    let local = iam.list_policies().scope(aws_sdk_iam::types::PolicyScopeType::Local).send().await.unwrap();
+    let local = iam
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+        .send()
+        .await
+        .unwrap();
     assert!(local.policies().is_empty());
     server.stop().await;
 }

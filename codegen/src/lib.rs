@@ -66,7 +66,10 @@ fn load(key: &'static str, text: &str) -> Service {
         .collect();
     Service {
         key,
-        namespace: meta["xmlNamespace"].as_str().expect("xmlNamespace").to_owned(),
+        namespace: meta["xmlNamespace"]
+            .as_str()
+            .expect("xmlNamespace")
+            .to_owned(),
         version: meta["apiVersion"].as_str().expect("apiVersion").to_owned(),
         operations,
         shapes,
@@ -79,7 +82,10 @@ pub fn generate(iam_model: &str, sts_model: &str) -> Vec<(String, String)> {
     let sts = load("sts", sts_model);
     let mut files = vec![
         (format!("{OUT_DIR}/mod.rs"), emit_mod()),
-        (format!("{OUT_DIR}/operations.rs"), emit_operations(&[&iam, &sts])),
+        (
+            format!("{OUT_DIR}/operations.rs"),
+            emit_operations(&[&iam, &sts]),
+        ),
         (format!("{OUT_DIR}/errors.rs"), emit_errors(&[&iam, &sts])),
     ];
     for svc in [&iam, &sts] {
@@ -100,7 +106,9 @@ fn emit_mod() -> String {
 
 fn emit_operations(services: &[&Service]) -> String {
     let mut s = String::from(HEADER);
-    s.push_str("\n//! The closed list of IAM and STS operations, named exactly as AWS names them.\n\n");
+    s.push_str(
+        "\n//! The closed list of IAM and STS operations, named exactly as AWS names them.\n\n",
+    );
     s.push_str("/// The service an operation belongs to.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum Service {\n    Iam,\n    Sts,\n}\n\n");
     s.push_str("impl Service {\n    /// The XML namespace of the service's responses.\n    pub fn namespace(self) -> &'static str {\n        match self {\n");
     for svc in services {
@@ -113,11 +121,21 @@ fn emit_operations(services: &[&Service]) -> String {
     }
     s.push_str("        }\n    }\n\n    /// The API version the service speaks.\n    pub fn version(self) -> &'static str {\n        match self {\n");
     for svc in services {
-        let _ = writeln!(s, "            Service::{} => {:?},", camel(svc.key), svc.version);
+        let _ = writeln!(
+            s,
+            "            Service::{} => {:?},",
+            camel(svc.key),
+            svc.version
+        );
     }
     s.push_str("        }\n    }\n\n    /// The signing name of the service (`iam`, `sts`).\n    pub fn signing_name(self) -> &'static str {\n        match self {\n");
     for svc in services {
-        let _ = writeln!(s, "            Service::{} => {:?},", camel(svc.key), svc.key);
+        let _ = writeln!(
+            s,
+            "            Service::{} => {:?},",
+            camel(svc.key),
+            svc.key
+        );
     }
     s.push_str("        }\n    }\n}\n\n");
 
@@ -139,7 +157,11 @@ fn emit_operations(services: &[&Service]) -> String {
     s.push_str("    ];\n\n    /// Looks an `Action` parameter up; `None` for an unknown action.\n    pub fn from_action(action: &str) -> Option<Operation> {\n        match action {\n");
     for svc in services {
         for op in &svc.operations {
-            let _ = writeln!(s, "            {:?} => Some(Operation::{}),", op.name, op.name);
+            let _ = writeln!(
+                s,
+                "            {:?} => Some(Operation::{}),",
+                op.name, op.name
+            );
         }
     }
     s.push_str("            _ => None,\n        }\n    }\n\n    /// The operation's name as AWS writes it.\n    pub fn name(self) -> &'static str {\n        match self {\n");
@@ -155,7 +177,12 @@ fn emit_operations(services: &[&Service]) -> String {
             .iter()
             .map(|o| format!("Operation::{}", o.name))
             .collect();
-        let _ = writeln!(s, "            {} => Service::{},", names.join("\n            | "), camel(svc.key));
+        let _ = writeln!(
+            s,
+            "            {} => Service::{},",
+            names.join("\n            | "),
+            camel(svc.key)
+        );
     }
     s.push_str("        }\n    }\n\n    /// True for operations AWS accepts without a signature (`smithy.api#noAuth`).\n    pub fn unsigned(self) -> bool {\n        matches!(\n            self,\n");
     let unsigned: Vec<String> = services
@@ -281,7 +308,11 @@ fn emit_service(svc: &Service) -> String {
             }
         }
         if shape["type"] == "list" {
-            collect_rules(svc, shape["member"]["shape"].as_str().expect("list member"), &mut used_rules);
+            collect_rules(
+                svc,
+                shape["member"]["shape"].as_str().expect("list member"),
+                &mut used_rules,
+            );
         }
     }
     for name in &used_rules {
@@ -294,7 +325,12 @@ fn emit_service(svc: &Service) -> String {
                 let enums: Vec<String> = shape
                     .get("enum")
                     .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|v| v.as_str()).map(|v| format!("{v:?}")).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str())
+                            .map(|v| format!("{v:?}"))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let (model_pattern, rust_pattern) = match pattern {
                     Some(p) => match translate_pattern(p) {
@@ -550,13 +586,27 @@ fn node_expr(svc: &Service, target: &str, expr: &str) -> String {
     }
 }
 
-fn emit_struct(s: &mut String, svc: &Service, name: &str, shape: &Value, input: bool, output: bool) {
+fn emit_struct(
+    s: &mut String,
+    svc: &Service,
+    name: &str,
+    shape: &Value,
+    input: bool,
+    output: bool,
+) {
     let ty = rust_type_name(name);
-    let members = shape["members"].as_object().cloned().unwrap_or_else(Map::new);
+    let members = shape["members"]
+        .as_object()
+        .cloned()
+        .unwrap_or_else(Map::new);
     let required: BTreeSet<String> = shape
         .get("required")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let _ = writeln!(s, "/// `{name}`");
     s.push_str("#[derive(Debug, Clone, Default, PartialEq)]\n");
@@ -574,7 +624,9 @@ fn emit_struct(s: &mut String, svc: &Service, name: &str, shape: &Value, input: 
 
     if input {
         let _ = writeln!(s, "impl FromQuery for {ty} {{");
-        s.push_str("    fn from_query(q: &Query, v: &mut Validator, prefix: &str, path: &str) -> Self {\n");
+        s.push_str(
+            "    fn from_query(q: &Query, v: &mut Validator, prefix: &str, path: &str) -> Self {\n",
+        );
         let _ = writeln!(s, "        {ty} {{");
         for (mname, m) in &members {
             let target = m["shape"].as_str().expect("shape");
@@ -653,7 +705,8 @@ pub fn snake(s: &str) -> String {
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {
@@ -700,7 +753,11 @@ pub fn translate_pattern(p: &str) -> Option<String> {
             let n = chars[i + 1];
             match n {
                 'w' => {
-                    out.push_str(if in_class { "a-zA-Z0-9_" } else { "[a-zA-Z0-9_]" });
+                    out.push_str(if in_class {
+                        "a-zA-Z0-9_"
+                    } else {
+                        "[a-zA-Z0-9_]"
+                    });
                     i += 2;
                 }
                 'd' => {
@@ -718,7 +775,11 @@ pub fn translate_pattern(p: &str) -> Option<String> {
                     }
                     let v = u32::from_str_radix(&hex, 16).unwrap_or(0);
                     // Surrogate code points cannot be matched in UTF-8; clamp range ends.
-                    let v = if (0xD800..=0xDFFF).contains(&v) { 0xD7FF } else { v };
+                    let v = if (0xD800..=0xDFFF).contains(&v) {
+                        0xD7FF
+                    } else {
+                        v
+                    };
                     let _ = write!(out, "\\x{{{v:X}}}");
                     i = j;
                 }
@@ -750,14 +811,26 @@ mod tests {
     fn snake_case_names() {
         assert_eq!(snake("CreateUser"), "create_user");
         assert_eq!(snake("SAMLProviderArn"), "saml_provider_arn");
-        assert_eq!(snake("AddClientIDToOpenIDConnectProvider"), "add_client_id_to_open_id_connect_provider");
+        assert_eq!(
+            snake("AddClientIDToOpenIDConnectProvider"),
+            "add_client_id_to_open_id_connect_provider"
+        );
         assert_eq!(snake("GetAccessKeyLastUsed"), "get_access_key_last_used");
     }
 
     #[test]
     fn patterns_translate() {
-        assert_eq!(translate_pattern(r"[\w+=,.@-]+").as_deref(), Some(r"^(?:[a-zA-Z0-9_+=,.@-]+)$"));
-        assert_eq!(translate_pattern(r"\d{12}").as_deref(), Some(r"^(?:[0-9]{12})$"));
-        assert_eq!(translate_pattern(r"[\u0020-\u00FF]+").as_deref(), Some(r"^(?:[\x{20}-\x{FF}]+)$"));
+        assert_eq!(
+            translate_pattern(r"[\w+=,.@-]+").as_deref(),
+            Some(r"^(?:[a-zA-Z0-9_+=,.@-]+)$")
+        );
+        assert_eq!(
+            translate_pattern(r"\d{12}").as_deref(),
+            Some(r"^(?:[0-9]{12})$")
+        );
+        assert_eq!(
+            translate_pattern(r"[\u0020-\u00FF]+").as_deref(),
+            Some(r"^(?:[\x{20}-\x{FF}]+)$")
+        );
     }
 }

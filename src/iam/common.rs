@@ -1,8 +1,8 @@
 //! Helpers shared by the IAM handlers: pagination, error mapping, document checks.
 
+use crate::policy;
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode};
-use crate::policy;
 use crate::store::{EntityType, StoreError, Tag};
 use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -51,7 +51,10 @@ pub fn paginate<T>(
     };
     let mut rest: Vec<T> = match &start_key {
         None => items,
-        Some(k) => items.into_iter().filter(|i| key(i).as_str() >= k.as_str()).collect(),
+        Some(k) => items
+            .into_iter()
+            .filter(|i| key(i).as_str() >= k.as_str())
+            .collect(),
     };
     if rest.len() > max {
         let tail = rest.split_off(max);
@@ -73,7 +76,11 @@ pub fn paginate<T>(
 }
 
 /// Characters left as they are when a policy document is returned URL-encoded.
-const DOC_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const DOC_SET: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// IAM returns policy documents URL-encoded (RFC 3986).
 pub fn encode_document(doc: &str) -> String {
@@ -86,7 +93,11 @@ pub enum DocKind<'a> {
     Managed,
     /// An inline policy of the named user, group or role; `others` is the size (characters,
     /// whitespace not counted) of the entity's other inline policies, which share one quota.
-    Inline { entity: EntityType, name: &'a str, others: usize },
+    Inline {
+        entity: EntityType,
+        name: &'a str,
+        others: usize,
+    },
     Trust,
 }
 
@@ -97,7 +108,8 @@ pub fn check_document(doc: &str, kind: DocKind<'_>) -> Result<policy::Policy, Ap
         DocKind::Trust => policy::PolicyKind::Trust,
         _ => policy::PolicyKind::Identity,
     };
-    let malformed = |e: policy::PolicyError| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string());
+    let malformed =
+        |e: policy::PolicyError| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string());
     let parsed = policy::Policy::parse(doc, policy_kind).map_err(malformed)?;
     if matches!(kind, DocKind::Managed) {
         parsed.require_current_version().map_err(malformed)?;
@@ -106,7 +118,11 @@ pub fn check_document(doc: &str, kind: DocKind<'_>) -> Result<policy::Policy, Ap
     let quota = match kind {
         DocKind::Managed => Some((policy::SizeQuota::ManagedPolicy, "", 0)),
         DocKind::Trust => Some((policy::SizeQuota::TrustPolicy, "", 0)),
-        DocKind::Inline { entity, name, others } => Some((
+        DocKind::Inline {
+            entity,
+            name,
+            others,
+        } => Some((
             match entity {
                 EntityType::User => policy::SizeQuota::UserInline,
                 EntityType::Group => policy::SizeQuota::GroupInline,
@@ -171,4 +187,3 @@ pub fn policy_path_and_name(arn: &str) -> Option<(String, String)> {
     };
     Some((path, name))
 }
-

@@ -57,7 +57,8 @@ fn policy_id(arn: &str) -> String {
 }
 
 fn parse_date(s: &str) -> OffsetDateTime {
-    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 fn load() -> Catalog {
@@ -75,7 +76,11 @@ fn load() -> Catalog {
     let policies: Vec<ManagedPolicy> = entries
         .into_iter()
         .map(|e| {
-            let path = match e.arn.strip_prefix(ARN_PREFIX).and_then(|rest| rest.rsplit_once('/')) {
+            let path = match e
+                .arn
+                .strip_prefix(ARN_PREFIX)
+                .and_then(|rest| rest.rsplit_once('/'))
+            {
                 Some((p, _)) => format!("/{p}/"),
                 None => "/".to_owned(),
             };
@@ -91,7 +96,11 @@ fn load() -> Catalog {
             }
         })
         .collect();
-    let by_arn = policies.iter().enumerate().map(|(i, p)| (p.arn.clone(), i)).collect();
+    let by_arn = policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.arn.clone(), i))
+        .collect();
     Catalog { policies, by_arn }
 }
 
@@ -120,10 +129,14 @@ mod tests {
     #[test]
     fn catalog_loads_every_policy() {
         assert_eq!(all().len(), 1594);
-        let admin = get("arn:aws:iam::aws:policy/AdministratorAccess").expect("AdministratorAccess");
+        let admin =
+            get("arn:aws:iam::aws:policy/AdministratorAccess").expect("AdministratorAccess");
         assert_eq!(admin.path, "/");
         assert!(admin.document.contains("\"Action\":\"*\""));
-        let job = all().iter().find(|p| p.arn.contains("/job-function/")).expect("a job-function policy");
+        let job = all()
+            .iter()
+            .find(|p| p.arn.contains("/job-function/"))
+            .expect("a job-function policy");
         assert_eq!(job.path, "/job-function/");
         assert_eq!(policy_id(&admin.arn).len(), 21);
     }

@@ -1,9 +1,11 @@
 //! Managed policies and their versions, attachments, inline policies.
 
-use super::common::{check_document, encode_document, paginate, policy_path_and_name, tags_in, tags_out, DocKind};
+use super::common::{
+    check_document, encode_document, paginate, policy_path_and_name, tags_in, tags_out, DocKind,
+};
+use super::managed;
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
-use super::managed;
 use crate::server::AppState;
 use crate::store::{EntityType, PolicyRec, PolicyVersionRec};
 
@@ -33,7 +35,11 @@ fn version_out(v: PolicyVersionRec, with_document: bool) -> m::PolicyVersion {
     }
 }
 
-fn aws_policy_out(p: &managed::ManagedPolicy, attachment_count: i64, boundary_count: i64) -> m::Policy {
+fn aws_policy_out(
+    p: &managed::ManagedPolicy,
+    attachment_count: i64,
+    boundary_count: i64,
+) -> m::Policy {
     m::Policy {
         policy_name: Some(p.name.clone()),
         policy_id: Some(p.policy_id.clone()),
@@ -77,7 +83,10 @@ pub async fn default_document(s: &AppState, arn: &str) -> Result<String, ApiErro
         return Ok(aws_policy(arn)?.document.clone());
     }
     let p = s.store.policy(arn).await?;
-    Ok(s.store.policy_version(arn, &p.default_version_id).await?.document)
+    Ok(s.store
+        .policy_version(arn, &p.default_version_id)
+        .await?
+        .document)
 }
 
 /// A permissions boundary must name an existing managed policy.
@@ -97,13 +106,25 @@ pub async fn check_boundary(s: &AppState, arn: &str) -> Result<(), ApiError> {
 
 // ------------------------------------------------------------ managed policies
 
-pub async fn create_policy(s: &AppState, ctx: &RequestContext, i: m::CreatePolicyRequest) -> Result<m::CreatePolicyResponse, ApiError> {
+pub async fn create_policy(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::CreatePolicyRequest,
+) -> Result<m::CreatePolicyResponse, ApiError> {
     check_document(&i.policy_document, DocKind::Managed)?;
     let tags = tags_in(i.tags)?;
     let path = i.path.unwrap_or_else(|| "/".into());
     let p = s
         .store
-        .create_policy(&ctx.account_id, &i.policy_name, &path, i.description.as_deref(), &i.policy_document, &tags, ctx.now)
+        .create_policy(
+            &ctx.account_id,
+            &i.policy_name,
+            &path,
+            i.description.as_deref(),
+            &i.policy_document,
+            &tags,
+            ctx.now,
+        )
         .await?;
     let tags = (!tags.is_empty()).then(|| tags_out(tags));
     let mut out = policy_out(p, tags);
@@ -112,13 +133,21 @@ pub async fn create_policy(s: &AppState, ctx: &RequestContext, i: m::CreatePolic
     Ok(m::CreatePolicyResponse { policy: Some(out) })
 }
 
-pub async fn get_policy(s: &AppState, ctx: &RequestContext, i: m::GetPolicyRequest) -> Result<m::GetPolicyResponse, ApiError> {
+pub async fn get_policy(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::GetPolicyRequest,
+) -> Result<m::GetPolicyResponse, ApiError> {
     if managed::is_aws_managed(&i.policy_arn) {
         let p = aws_policy(&i.policy_arn)?;
         let attached = s.store.attachment_count(&p.arn).await?;
         let boundaries = s.store.boundary_usage(&ctx.account_id).await?;
         return Ok(m::GetPolicyResponse {
-            policy: Some(aws_policy_out(p, attached, boundaries.get(&p.arn).copied().unwrap_or(0))),
+            policy: Some(aws_policy_out(
+                p,
+                attached,
+                boundaries.get(&p.arn).copied().unwrap_or(0),
+            )),
         });
     }
     let p = s.store.policy(&i.policy_arn).await?;
@@ -129,12 +158,20 @@ pub async fn get_policy(s: &AppState, ctx: &RequestContext, i: m::GetPolicyReque
     })
 }
 
-pub async fn delete_policy(s: &AppState, _ctx: &RequestContext, i: m::DeletePolicyRequest) -> Result<(), ApiError> {
+pub async fn delete_policy(
+    s: &AppState,
+    _ctx: &RequestContext,
+    i: m::DeletePolicyRequest,
+) -> Result<(), ApiError> {
     s.store.delete_policy(&i.policy_arn).await?;
     Ok(())
 }
 
-pub async fn list_policies(s: &AppState, ctx: &RequestContext, i: m::ListPoliciesRequest) -> Result<m::ListPoliciesResponse, ApiError> {
+pub async fn list_policies(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListPoliciesRequest,
+) -> Result<m::ListPoliciesResponse, ApiError> {
     let scope = i.scope.as_deref().unwrap_or("All");
     let only_attached = i.only_attached.unwrap_or(false);
     let prefix = i.path_prefix.as_deref().unwrap_or("/");
@@ -151,12 +188,19 @@ pub async fn list_policies(s: &AppState, ctx: &RequestContext, i: m::ListPolicie
         }
     }
     if scope != "Local" {
-        let counts: std::collections::HashMap<String, i64> =
-            s.store.aws_policy_attachment_counts(&ctx.account_id).await?.into_iter().collect();
+        let counts: std::collections::HashMap<String, i64> = s
+            .store
+            .aws_policy_attachment_counts(&ctx.account_id)
+            .await?
+            .into_iter()
+            .collect();
         for p in managed::all().iter().filter(|p| p.path.starts_with(prefix)) {
             let attached = counts.get(&p.arn).copied().unwrap_or(0);
             let b = boundaries.get(&p.arn).copied().unwrap_or(0);
-            all.push((format!("{}\u{0}{}", p.name.to_lowercase(), p.arn), aws_policy_out(p, attached, b)));
+            all.push((
+                format!("{}\u{0}{}", p.name.to_lowercase(), p.arn),
+                aws_policy_out(p, attached, b),
+            ));
         }
     }
     let usage = i.policy_usage_filter.as_deref();
@@ -181,24 +225,40 @@ pub async fn list_policies(s: &AppState, ctx: &RequestContext, i: m::ListPolicie
 
 // ------------------------------------------------------------ versions
 
-pub async fn create_policy_version(s: &AppState, ctx: &RequestContext, i: m::CreatePolicyVersionRequest) -> Result<m::CreatePolicyVersionResponse, ApiError> {
+pub async fn create_policy_version(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::CreatePolicyVersionRequest,
+) -> Result<m::CreatePolicyVersionResponse, ApiError> {
     check_document(&i.policy_document, DocKind::Managed)?;
     let v = s
         .store
-        .create_policy_version(&i.policy_arn, &i.policy_document, i.set_as_default.unwrap_or(false), ctx.now)
+        .create_policy_version(
+            &i.policy_arn,
+            &i.policy_document,
+            i.set_as_default.unwrap_or(false),
+            ctx.now,
+        )
         .await?;
     Ok(m::CreatePolicyVersionResponse {
         policy_version: Some(version_out(v, false)),
     })
 }
 
-pub async fn get_policy_version(s: &AppState, _ctx: &RequestContext, i: m::GetPolicyVersionRequest) -> Result<m::GetPolicyVersionResponse, ApiError> {
+pub async fn get_policy_version(
+    s: &AppState,
+    _ctx: &RequestContext,
+    i: m::GetPolicyVersionRequest,
+) -> Result<m::GetPolicyVersionResponse, ApiError> {
     let v = if managed::is_aws_managed(&i.policy_arn) {
         let p = aws_policy(&i.policy_arn)?;
         if p.default_version_id != i.version_id {
             return Err(ApiError::new(
                 ErrorCode::NoSuchEntity,
-                format!("Policy {} version {} does not exist or is not attachable.", i.policy_arn, i.version_id),
+                format!(
+                    "Policy {} version {} does not exist or is not attachable.",
+                    i.policy_arn, i.version_id
+                ),
             ));
         }
         aws_version(p)
@@ -210,46 +270,91 @@ pub async fn get_policy_version(s: &AppState, _ctx: &RequestContext, i: m::GetPo
     })
 }
 
-pub async fn list_policy_versions(s: &AppState, _ctx: &RequestContext, i: m::ListPolicyVersionsRequest) -> Result<m::ListPolicyVersionsResponse, ApiError> {
+pub async fn list_policy_versions(
+    s: &AppState,
+    _ctx: &RequestContext,
+    i: m::ListPolicyVersionsRequest,
+) -> Result<m::ListPolicyVersionsResponse, ApiError> {
     let versions = if managed::is_aws_managed(&i.policy_arn) {
         vec![aws_version(aws_policy(&i.policy_arn)?)]
     } else {
         s.store.policy_versions(&i.policy_arn).await?
     };
     let indexed: Vec<(usize, PolicyVersionRec)> = versions.into_iter().enumerate().collect();
-    let page = paginate(indexed, |(n, _)| format!("{n:08}"), i.marker.as_deref(), i.max_items)?;
+    let page = paginate(
+        indexed,
+        |(n, _)| format!("{n:08}"),
+        i.marker.as_deref(),
+        i.max_items,
+    )?;
     Ok(m::ListPolicyVersionsResponse {
-        versions: Some(page.items.into_iter().map(|(_, v)| version_out(v, false)).collect()),
+        versions: Some(
+            page.items
+                .into_iter()
+                .map(|(_, v)| version_out(v, false))
+                .collect(),
+        ),
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     })
 }
 
-pub async fn delete_policy_version(s: &AppState, _ctx: &RequestContext, i: m::DeletePolicyVersionRequest) -> Result<(), ApiError> {
-    s.store.delete_policy_version(&i.policy_arn, &i.version_id).await?;
+pub async fn delete_policy_version(
+    s: &AppState,
+    _ctx: &RequestContext,
+    i: m::DeletePolicyVersionRequest,
+) -> Result<(), ApiError> {
+    s.store
+        .delete_policy_version(&i.policy_arn, &i.version_id)
+        .await?;
     Ok(())
 }
 
-pub async fn set_default_policy_version(s: &AppState, ctx: &RequestContext, i: m::SetDefaultPolicyVersionRequest) -> Result<(), ApiError> {
-    s.store.set_default_policy_version(&i.policy_arn, &i.version_id, ctx.now).await?;
+pub async fn set_default_policy_version(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::SetDefaultPolicyVersionRequest,
+) -> Result<(), ApiError> {
+    s.store
+        .set_default_policy_version(&i.policy_arn, &i.version_id, ctx.now)
+        .await?;
     Ok(())
 }
 
 // ------------------------------------------------------------ attachments
 
-pub async fn attach(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, arn: &str) -> Result<(), ApiError> {
+pub async fn attach(
+    s: &AppState,
+    ctx: &RequestContext,
+    ty: EntityType,
+    name: &str,
+    arn: &str,
+) -> Result<(), ApiError> {
     if policy_path_and_name(arn).is_none() {
-        return Err(ApiError::new(ErrorCode::InvalidInput, format!("ARN {arn} is not valid.")));
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("ARN {arn} is not valid."),
+        ));
     }
     if managed::is_aws_managed(arn) {
         aws_policy(arn)?;
     }
-    s.store.attach_policy(&ctx.account_id, ty, name, arn, ctx.now).await?;
+    s.store
+        .attach_policy(&ctx.account_id, ty, name, arn, ctx.now)
+        .await?;
     Ok(())
 }
 
-pub async fn detach(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, arn: &str) -> Result<(), ApiError> {
-    s.store.detach_policy(&ctx.account_id, ty, name, arn).await?;
+pub async fn detach(
+    s: &AppState,
+    ctx: &RequestContext,
+    ty: EntityType,
+    name: &str,
+    arn: &str,
+) -> Result<(), ApiError> {
+    s.store
+        .detach_policy(&ctx.account_id, ty, name, arn)
+        .await?;
     Ok(())
 }
 
@@ -289,7 +394,11 @@ pub async fn attached(
     ))
 }
 
-pub async fn list_entities_for_policy(s: &AppState, ctx: &RequestContext, i: m::ListEntitiesForPolicyRequest) -> Result<m::ListEntitiesForPolicyResponse, ApiError> {
+pub async fn list_entities_for_policy(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListEntitiesForPolicyRequest,
+) -> Result<m::ListEntitiesForPolicyResponse, ApiError> {
     if managed::is_aws_managed(&i.policy_arn) {
         aws_policy(&i.policy_arn)?;
     } else {
@@ -311,7 +420,12 @@ pub async fn list_entities_for_policy(s: &AppState, ctx: &RequestContext, i: m::
         .filter(|e| wanted(e.entity_type))
         .collect();
     let _ = ctx;
-    let page = paginate(entities, |e| format!("{}:{}", e.entity_type.as_str(), e.id), i.marker.as_deref(), i.max_items)?;
+    let page = paginate(
+        entities,
+        |e| format!("{}:{}", e.entity_type.as_str(), e.id),
+        i.marker.as_deref(),
+        i.max_items,
+    )?;
     let mut groups = Vec::new();
     let mut users = Vec::new();
     let mut roles = Vec::new();
@@ -342,7 +456,14 @@ pub async fn list_entities_for_policy(s: &AppState, ctx: &RequestContext, i: m::
 
 // ------------------------------------------------------------ inline policies
 
-pub async fn put_inline(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, policy_name: &str, doc: &str) -> Result<(), ApiError> {
+pub async fn put_inline(
+    s: &AppState,
+    ctx: &RequestContext,
+    ty: EntityType,
+    name: &str,
+    policy_name: &str,
+    doc: &str,
+) -> Result<(), ApiError> {
     let id = s.store.entity_id(&ctx.account_id, ty, name).await?;
     let others: usize = s
         .store
@@ -352,19 +473,45 @@ pub async fn put_inline(s: &AppState, ctx: &RequestContext, ty: EntityType, name
         .filter(|(n, _)| n != policy_name)
         .map(|(_, d)| crate::policy::non_whitespace_len(d))
         .sum();
-    check_document(doc, DocKind::Inline { entity: ty, name, others })?;
-    s.store.put_inline_policy(&ctx.account_id, ty, name, policy_name, doc).await?;
+    check_document(
+        doc,
+        DocKind::Inline {
+            entity: ty,
+            name,
+            others,
+        },
+    )?;
+    s.store
+        .put_inline_policy(&ctx.account_id, ty, name, policy_name, doc)
+        .await?;
     Ok(())
 }
 
 /// `(policy name, URL-encoded document)`
-pub async fn get_inline(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, policy_name: &str) -> Result<(String, String), ApiError> {
-    let (n, doc) = s.store.inline_policy(&ctx.account_id, ty, name, policy_name).await?;
+pub async fn get_inline(
+    s: &AppState,
+    ctx: &RequestContext,
+    ty: EntityType,
+    name: &str,
+    policy_name: &str,
+) -> Result<(String, String), ApiError> {
+    let (n, doc) = s
+        .store
+        .inline_policy(&ctx.account_id, ty, name, policy_name)
+        .await?;
     Ok((n, encode_document(&doc)))
 }
 
-pub async fn delete_inline(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, policy_name: &str) -> Result<(), ApiError> {
-    s.store.delete_inline_policy(&ctx.account_id, ty, name, policy_name).await?;
+pub async fn delete_inline(
+    s: &AppState,
+    ctx: &RequestContext,
+    ty: EntityType,
+    name: &str,
+    policy_name: &str,
+) -> Result<(), ApiError> {
+    s.store
+        .delete_inline_policy(&ctx.account_id, ty, name, policy_name)
+        .await?;
     Ok(())
 }
 
@@ -378,20 +525,41 @@ pub async fn list_inline(
     max_items: Option<i32>,
 ) -> Result<(Vec<String>, bool, Option<String>), ApiError> {
     let id = s.store.entity_id(&ctx.account_id, ty, name).await?;
-    let names: Vec<String> = s.store.inline_policies(ty, &id).await?.into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = s
+        .store
+        .inline_policies(ty, &id)
+        .await?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     let page = paginate(names, Clone::clone, marker, max_items)?;
     Ok((page.items, page.is_truncated, page.marker))
 }
 
 // ------------------------------------------------------------ permissions boundaries
 
-pub async fn put_boundary(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str, arn: &str) -> Result<(), ApiError> {
+pub async fn put_boundary(
+    s: &AppState,
+    ctx: &RequestContext,
+    ty: EntityType,
+    name: &str,
+    arn: &str,
+) -> Result<(), ApiError> {
     check_boundary(s, arn).await?;
-    s.store.set_boundary(&ctx.account_id, ty, name, Some(arn)).await?;
+    s.store
+        .set_boundary(&ctx.account_id, ty, name, Some(arn))
+        .await?;
     Ok(())
 }
 
-pub async fn delete_boundary(s: &AppState, ctx: &RequestContext, ty: EntityType, name: &str) -> Result<(), ApiError> {
-    s.store.set_boundary(&ctx.account_id, ty, name, None).await?;
+pub async fn delete_boundary(
+    s: &AppState,
+    ctx: &RequestContext,
+    ty: EntityType,
+    name: &str,
+) -> Result<(), ApiError> {
+    s.store
+        .set_boundary(&ctx.account_id, ty, name, None)
+        .await?;
     Ok(())
 }

@@ -19,10 +19,12 @@ pub fn role_out(r: RoleRec, tags: Option<Vec<m::Tag>>, full: bool) -> m::Role {
         assume_role_policy_document: Some(encode_document(&r.assume_role_policy)),
         description: r.description,
         max_session_duration: Some(r.max_session_duration as i32),
-        permissions_boundary: r.permissions_boundary.map(|arn| m::AttachedPermissionsBoundary {
-            permissions_boundary_type: Some("Policy".into()),
-            permissions_boundary_arn: Some(arn),
-        }),
+        permissions_boundary: r
+            .permissions_boundary
+            .map(|arn| m::AttachedPermissionsBoundary {
+                permissions_boundary_type: Some("Policy".into()),
+                permissions_boundary_arn: Some(arn),
+            }),
         tags,
         // GetRole reports RoleLastUsed (empty when never used); lists leave it out.
         role_last_used: full.then(|| m::RoleLastUsed {
@@ -32,7 +34,11 @@ pub fn role_out(r: RoleRec, tags: Option<Vec<m::Tag>>, full: bool) -> m::Role {
     }
 }
 
-pub async fn create_role(s: &AppState, ctx: &RequestContext, i: m::CreateRoleRequest) -> Result<m::CreateRoleResponse, ApiError> {
+pub async fn create_role(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::CreateRoleRequest,
+) -> Result<m::CreateRoleResponse, ApiError> {
     check_document(&i.assume_role_policy_document, DocKind::Trust)?;
     let tags = tags_in(i.tags)?;
     if let Some(b) = &i.permissions_boundary {
@@ -59,7 +65,11 @@ pub async fn create_role(s: &AppState, ctx: &RequestContext, i: m::CreateRoleReq
     })
 }
 
-pub async fn get_role(s: &AppState, ctx: &RequestContext, i: m::GetRoleRequest) -> Result<m::GetRoleResponse, ApiError> {
+pub async fn get_role(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::GetRoleRequest,
+) -> Result<m::GetRoleResponse, ApiError> {
     let r = s.store.role(&ctx.account_id, &i.role_name).await?;
     let tags = s.store.tags(&r.role_id).await?;
     let tags = (!tags.is_empty()).then(|| tags_out(tags));
@@ -68,24 +78,53 @@ pub async fn get_role(s: &AppState, ctx: &RequestContext, i: m::GetRoleRequest) 
     })
 }
 
-pub async fn list_roles(s: &AppState, ctx: &RequestContext, i: m::ListRolesRequest) -> Result<m::ListRolesResponse, ApiError> {
-    let roles = s.store.roles(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/")).await?;
-    let page = paginate(roles, |r| r.name.to_lowercase(), i.marker.as_deref(), i.max_items)?;
+pub async fn list_roles(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListRolesRequest,
+) -> Result<m::ListRolesResponse, ApiError> {
+    let roles = s
+        .store
+        .roles(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/"))
+        .await?;
+    let page = paginate(
+        roles,
+        |r| r.name.to_lowercase(),
+        i.marker.as_deref(),
+        i.max_items,
+    )?;
     Ok(m::ListRolesResponse {
-        roles: page.items.into_iter().map(|r| role_out(r, None, false)).collect(),
+        roles: page
+            .items
+            .into_iter()
+            .map(|r| role_out(r, None, false))
+            .collect(),
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     })
 }
 
-pub async fn update_role(s: &AppState, ctx: &RequestContext, i: m::UpdateRoleRequest) -> Result<m::UpdateRoleResponse, ApiError> {
+pub async fn update_role(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UpdateRoleRequest,
+) -> Result<m::UpdateRoleResponse, ApiError> {
     s.store
-        .update_role(&ctx.account_id, &i.role_name, i.description.as_deref(), i.max_session_duration.map(i64::from))
+        .update_role(
+            &ctx.account_id,
+            &i.role_name,
+            i.description.as_deref(),
+            i.max_session_duration.map(i64::from),
+        )
         .await?;
     Ok(m::UpdateRoleResponse {})
 }
 
-pub async fn update_role_description(s: &AppState, ctx: &RequestContext, i: m::UpdateRoleDescriptionRequest) -> Result<m::UpdateRoleDescriptionResponse, ApiError> {
+pub async fn update_role_description(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UpdateRoleDescriptionRequest,
+) -> Result<m::UpdateRoleDescriptionResponse, ApiError> {
     let r = s
         .store
         .update_role(&ctx.account_id, &i.role_name, Some(&i.description), None)
@@ -97,7 +136,11 @@ pub async fn update_role_description(s: &AppState, ctx: &RequestContext, i: m::U
     })
 }
 
-pub async fn update_assume_role_policy(s: &AppState, ctx: &RequestContext, i: m::UpdateAssumeRolePolicyRequest) -> Result<(), ApiError> {
+pub async fn update_assume_role_policy(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UpdateAssumeRolePolicyRequest,
+) -> Result<(), ApiError> {
     check_document(&i.policy_document, DocKind::Trust)?;
     s.store
         .update_assume_role_policy(&ctx.account_id, &i.role_name, &i.policy_document)
@@ -105,7 +148,11 @@ pub async fn update_assume_role_policy(s: &AppState, ctx: &RequestContext, i: m:
     Ok(())
 }
 
-pub async fn delete_role(s: &AppState, ctx: &RequestContext, i: m::DeleteRoleRequest) -> Result<(), ApiError> {
+pub async fn delete_role(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::DeleteRoleRequest,
+) -> Result<(), ApiError> {
     s.store.delete_role(&ctx.account_id, &i.role_name).await?;
     Ok(())
 }

@@ -3,7 +3,10 @@
 
 use super::common::paginate;
 use super::managed;
-use crate::policy::{self, ContextKeyType, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet, PolicySourceType};
+use crate::policy::{
+    self, ContextKeyType, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet,
+    PolicySourceType,
+};
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
@@ -30,12 +33,27 @@ fn invalid_input(msg: impl Into<String>) -> ApiError {
 }
 
 /// Parses a stored document; stored documents were validated on write.
-fn parse_stored(id: String, source_type: PolicySourceType, text: &str, kind: PolicyKind) -> Result<SourcePolicy, ApiError> {
-    let policy = Policy::parse(text, kind).map_err(|e| ApiError::internal(format!("stored policy {id} does not parse: {e}")))?;
-    Ok(SourcePolicy { id, source_type, policy })
+fn parse_stored(
+    id: String,
+    source_type: PolicySourceType,
+    text: &str,
+    kind: PolicyKind,
+) -> Result<SourcePolicy, ApiError> {
+    let policy = Policy::parse(text, kind)
+        .map_err(|e| ApiError::internal(format!("stored policy {id} does not parse: {e}")))?;
+    Ok(SourcePolicy {
+        id,
+        source_type,
+        policy,
+    })
 }
 
-async fn attached_policies(s: &AppState, ty: EntityType, entity_id: &str, out: &mut Vec<SourcePolicy>) -> Result<(), ApiError> {
+async fn attached_policies(
+    s: &AppState,
+    ty: EntityType,
+    entity_id: &str,
+    out: &mut Vec<SourcePolicy>,
+) -> Result<(), ApiError> {
     for arn in s.store.attached_policies(ty, entity_id).await? {
         let doc = super::policies::default_document(s, &arn).await?;
         let name = arn.rsplit('/').next().unwrap_or(&arn).to_owned();
@@ -49,7 +67,13 @@ async fn attached_policies(s: &AppState, ty: EntityType, entity_id: &str, out: &
     Ok(())
 }
 
-async fn inline_policies(s: &AppState, ty: EntityType, entity_id: &str, source: PolicySourceType, out: &mut Vec<SourcePolicy>) -> Result<(), ApiError> {
+async fn inline_policies(
+    s: &AppState,
+    ty: EntityType,
+    entity_id: &str,
+    source: PolicySourceType,
+    out: &mut Vec<SourcePolicy>,
+) -> Result<(), ApiError> {
     for (name, doc) in s.store.inline_policies(ty, entity_id).await? {
         out.push(parse_stored(name, source, &doc, PolicyKind::Identity)?);
     }
@@ -65,19 +89,35 @@ async fn boundary(s: &AppState, arn: Option<String>) -> Result<Option<SourcePoli
     } else {
         PolicySourceType::UserManaged
     };
-    Ok(Some(parse_stored(name, source, &doc, PolicyKind::Boundary)?))
+    Ok(Some(parse_stored(
+        name,
+        source,
+        &doc,
+        PolicyKind::Boundary,
+    )?))
 }
 
 /// The identity policies and permissions boundary of the user, group or role named by `arn`
 /// (an IAM ARN in `account`). Users get their groups' policies too.
-pub async fn principal_policies(s: &AppState, account: &str, arn: &str) -> Result<PrincipalPolicies, ApiError> {
-    let no_entity = || ApiError::new(ErrorCode::NoSuchEntity, format!("PolicySourceArn {arn} does not exist."));
+pub async fn principal_policies(
+    s: &AppState,
+    account: &str,
+    arn: &str,
+) -> Result<PrincipalPolicies, ApiError> {
+    let no_entity = || {
+        ApiError::new(
+            ErrorCode::NoSuchEntity,
+            format!("PolicySourceArn {arn} does not exist."),
+        )
+    };
     let rest = arn
         .strip_prefix("arn:aws:iam::")
         .and_then(|r| r.strip_prefix(account))
         .and_then(|r| r.strip_prefix(':'))
         .ok_or_else(|| invalid_input(format!("Invalid ARN: {arn}")))?;
-    let (kind, path_and_name) = rest.split_once('/').ok_or_else(|| invalid_input(format!("Invalid ARN: {arn}")))?;
+    let (kind, path_and_name) = rest
+        .split_once('/')
+        .ok_or_else(|| invalid_input(format!("Invalid ARN: {arn}")))?;
     let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
     let mut out = PrincipalPolicies::default();
     match kind {
@@ -86,20 +126,45 @@ pub async fn principal_policies(s: &AppState, account: &str, arn: &str) -> Resul
             if u.arn != arn {
                 return Err(no_entity());
             }
-            inline_policies(s, EntityType::User, &u.user_id, PolicySourceType::User, &mut out.identity).await?;
+            inline_policies(
+                s,
+                EntityType::User,
+                &u.user_id,
+                PolicySourceType::User,
+                &mut out.identity,
+            )
+            .await?;
             attached_policies(s, EntityType::User, &u.user_id, &mut out.identity).await?;
             for g in s.store.groups_for_user(&u.user_id).await? {
-                inline_policies(s, EntityType::Group, &g.group_id, PolicySourceType::Group, &mut out.identity).await?;
+                inline_policies(
+                    s,
+                    EntityType::Group,
+                    &g.group_id,
+                    PolicySourceType::Group,
+                    &mut out.identity,
+                )
+                .await?;
                 attached_policies(s, EntityType::Group, &g.group_id, &mut out.identity).await?;
             }
             out.boundary = boundary(s, u.permissions_boundary).await?;
         }
         "group" => {
-            let g = s.store.group(account, name).await.map_err(|_| no_entity())?;
+            let g = s
+                .store
+                .group(account, name)
+                .await
+                .map_err(|_| no_entity())?;
             if g.arn != arn {
                 return Err(no_entity());
             }
-            inline_policies(s, EntityType::Group, &g.group_id, PolicySourceType::Group, &mut out.identity).await?;
+            inline_policies(
+                s,
+                EntityType::Group,
+                &g.group_id,
+                PolicySourceType::Group,
+                &mut out.identity,
+            )
+            .await?;
             attached_policies(s, EntityType::Group, &g.group_id, &mut out.identity).await?;
         }
         "role" => {
@@ -107,7 +172,14 @@ pub async fn principal_policies(s: &AppState, account: &str, arn: &str) -> Resul
             if r.arn != arn {
                 return Err(no_entity());
             }
-            inline_policies(s, EntityType::Role, &r.role_id, PolicySourceType::Role, &mut out.identity).await?;
+            inline_policies(
+                s,
+                EntityType::Role,
+                &r.role_id,
+                PolicySourceType::Role,
+                &mut out.identity,
+            )
+            .await?;
             attached_policies(s, EntityType::Role, &r.role_id, &mut out.identity).await?;
             out.boundary = boundary(s, r.permissions_boundary).await?;
         }
@@ -117,11 +189,16 @@ pub async fn principal_policies(s: &AppState, account: &str, arn: &str) -> Resul
 }
 
 /// Parses request-supplied documents (`PolicyInputList.N`, ...).
-fn parse_inputs(list: &[String], prefix: &str, kind: PolicyKind) -> Result<Vec<SourcePolicy>, ApiError> {
+fn parse_inputs(
+    list: &[String],
+    prefix: &str,
+    kind: PolicyKind,
+) -> Result<Vec<SourcePolicy>, ApiError> {
     list.iter()
         .enumerate()
         .map(|(n, text)| {
-            let policy = Policy::parse(text, kind).map_err(|e| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string()))?;
+            let policy = Policy::parse(text, kind)
+                .map_err(|e| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string()))?;
             Ok(SourcePolicy {
                 id: format!("{prefix}.{}", n + 1),
                 source_type: PolicySourceType::None,
@@ -135,9 +212,12 @@ fn context(entries: Option<Vec<m::ContextEntry>>) -> Result<policy::RequestConte
     let mut ctx = policy::RequestContext::new();
     for e in entries.unwrap_or_default() {
         let (Some(name), Some(ty)) = (e.context_key_name, e.context_key_type) else {
-            return Err(invalid_input("Context entries require ContextKeyName and ContextKeyType."));
+            return Err(invalid_input(
+                "Context entries require ContextKeyName and ContextKeyType.",
+            ));
         };
-        let key_type = ContextKeyType::parse(&ty).ok_or_else(|| invalid_input(format!("Invalid ContextKeyType: {ty}")))?;
+        let key_type = ContextKeyType::parse(&ty)
+            .ok_or_else(|| invalid_input(format!("Invalid ContextKeyType: {ty}")))?;
         ctx.insert(&name, key_type, e.context_key_values.unwrap_or_default());
     }
     Ok(ctx)
@@ -164,9 +244,20 @@ struct Simulation {
 impl Simulation {
     fn run(&self, actions: &[String], resources: &[String]) -> Vec<m::EvaluationResult> {
         let set = PolicySet {
-            identity: self.identity.iter().map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy)).collect(),
-            boundaries: self.boundaries.iter().map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy)).collect(),
-            resource: self.resource_policy.as_ref().map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy)),
+            identity: self
+                .identity
+                .iter()
+                .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
+                .collect(),
+            boundaries: self
+                .boundaries
+                .iter()
+                .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
+                .collect(),
+            resource: self
+                .resource_policy
+                .as_ref()
+                .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy)),
             ..PolicySet::default()
         };
         let mut results = Vec::new();
@@ -190,11 +281,12 @@ impl Simulation {
                         end_position: Some(position(s.end)),
                     })
                     .collect();
-                let boundary_detail = (!self.boundaries.is_empty()).then(|| m::PermissionsBoundaryDecisionDetail {
-                    allowed_by_permissions_boundary: Some(
-                        r.layers.iter().any(|l| l.layer == Layer::PermissionsBoundary && l.decision == Decision::Allowed),
-                    ),
-                });
+                let boundary_detail =
+                    (!self.boundaries.is_empty()).then(|| m::PermissionsBoundaryDecisionDetail {
+                        allowed_by_permissions_boundary: Some(r.layers.iter().any(|l| {
+                            l.layer == Layer::PermissionsBoundary && l.decision == Decision::Allowed
+                        })),
+                    });
                 let cross_account = self
                     .resource_owner
                     .as_deref()
@@ -206,8 +298,13 @@ impl Simulation {
                         r.layers
                             .iter()
                             .filter_map(|l| match l.layer {
-                                Layer::Identity => Some(("IAM Policy".to_owned(), l.decision.as_str().to_owned())),
-                                Layer::Resource => Some(("Resource Policy".to_owned(), l.decision.as_str().to_owned())),
+                                Layer::Identity => {
+                                    Some(("IAM Policy".to_owned(), l.decision.as_str().to_owned()))
+                                }
+                                Layer::Resource => Some((
+                                    "Resource Policy".to_owned(),
+                                    l.decision.as_str().to_owned(),
+                                )),
                                 _ => None,
                             })
                             .collect(),
@@ -254,7 +351,11 @@ fn arn_account(arn: &str) -> Option<String> {
     }
 }
 
-fn page(results: Vec<m::EvaluationResult>, marker: Option<&str>, max_items: Option<i32>) -> Result<m::SimulatePolicyResponse, ApiError> {
+fn page(
+    results: Vec<m::EvaluationResult>,
+    marker: Option<&str>,
+    max_items: Option<i32>,
+) -> Result<m::SimulatePolicyResponse, ApiError> {
     let indexed: Vec<(usize, m::EvaluationResult)> = results.into_iter().enumerate().collect();
     let page = paginate(indexed, |(n, _)| format!("{n:08}"), marker, max_items)?;
     Ok(m::SimulatePolicyResponse {
@@ -266,7 +367,8 @@ fn page(results: Vec<m::EvaluationResult>, marker: Option<&str>, max_items: Opti
 
 fn resource_policy(text: Option<&str>) -> Result<Option<SourcePolicy>, ApiError> {
     text.map(|t| {
-        let policy = Policy::parse(t, PolicyKind::Resource).map_err(|e| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string()))?;
+        let policy = Policy::parse(t, PolicyKind::Resource)
+            .map_err(|e| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string()))?;
         Ok(SourcePolicy {
             id: "ResourcePolicy".into(),
             source_type: PolicySourceType::Resource,
@@ -277,21 +379,30 @@ fn resource_policy(text: Option<&str>) -> Result<Option<SourcePolicy>, ApiError>
 }
 
 /// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html>
-pub async fn simulate_custom_policy(_s: &AppState, ctx: &RequestContext, i: m::SimulateCustomPolicyRequest) -> Result<m::SimulatePolicyResponse, ApiError> {
+pub async fn simulate_custom_policy(
+    _s: &AppState,
+    ctx: &RequestContext,
+    i: m::SimulateCustomPolicyRequest,
+) -> Result<m::SimulatePolicyResponse, ApiError> {
     let resource_policy = resource_policy(i.resource_policy.as_deref())?;
-    let caller = match (&i.caller_arn, &resource_policy) {
-        (Some(c), _) => c.clone(),
-        (None, Some(_)) => {
-            return Err(invalid_input(
+    let caller =
+        match (&i.caller_arn, &resource_policy) {
+            (Some(c), _) => c.clone(),
+            (None, Some(_)) => return Err(invalid_input(
                 "CallerArn must be specified when a resource policy is included in the simulation.",
-            ))
-        }
-        (None, None) => format!("arn:aws:iam::{}:root", ctx.account_id),
-    };
+            )),
+            (None, None) => format!("arn:aws:iam::{}:root", ctx.account_id),
+        };
     let sim = Simulation {
-        identity: parse_inputs(&i.policy_input_list, "PolicyInputList", PolicyKind::Identity)?,
+        identity: parse_inputs(
+            &i.policy_input_list,
+            "PolicyInputList",
+            PolicyKind::Identity,
+        )?,
         boundaries: parse_inputs(
-            i.permissions_boundary_policy_input_list.as_deref().unwrap_or_default(),
+            i.permissions_boundary_policy_input_list
+                .as_deref()
+                .unwrap_or_default(),
             "PermissionsBoundaryPolicyInputList",
             PolicyKind::Boundary,
         )?,
@@ -302,11 +413,19 @@ pub async fn simulate_custom_policy(_s: &AppState, ctx: &RequestContext, i: m::S
         context: context(i.context_entries)?,
     };
     let resources = i.resource_arns.unwrap_or_else(|| vec!["*".into()]);
-    page(sim.run(&i.action_names, &resources), i.marker.as_deref(), i.max_items)
+    page(
+        sim.run(&i.action_names, &resources),
+        i.marker.as_deref(),
+        i.max_items,
+    )
 }
 
 /// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html>
-pub async fn simulate_principal_policy(s: &AppState, ctx: &RequestContext, i: m::SimulatePrincipalPolicyRequest) -> Result<m::SimulatePolicyResponse, ApiError> {
+pub async fn simulate_principal_policy(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::SimulatePrincipalPolicyRequest,
+) -> Result<m::SimulatePolicyResponse, ApiError> {
     let principal = principal_policies(s, &ctx.account_id, &i.policy_source_arn).await?;
     let mut identity = principal.identity;
     identity.extend(parse_inputs(
@@ -316,11 +435,16 @@ pub async fn simulate_principal_policy(s: &AppState, ctx: &RequestContext, i: m:
     )?);
     let mut boundaries: Vec<SourcePolicy> = principal.boundary.into_iter().collect();
     boundaries.extend(parse_inputs(
-        i.permissions_boundary_policy_input_list.as_deref().unwrap_or_default(),
+        i.permissions_boundary_policy_input_list
+            .as_deref()
+            .unwrap_or_default(),
         "PermissionsBoundaryPolicyInputList",
         PolicyKind::Boundary,
     )?);
-    let caller = i.caller_arn.clone().unwrap_or_else(|| i.policy_source_arn.clone());
+    let caller = i
+        .caller_arn
+        .clone()
+        .unwrap_or_else(|| i.policy_source_arn.clone());
     let sim = Simulation {
         identity,
         boundaries,
@@ -331,7 +455,11 @@ pub async fn simulate_principal_policy(s: &AppState, ctx: &RequestContext, i: m:
         context: context(i.context_entries)?,
     };
     let resources = i.resource_arns.unwrap_or_else(|| vec!["*".into()]);
-    page(sim.run(&i.action_names, &resources), i.marker.as_deref(), i.max_items)
+    page(
+        sim.run(&i.action_names, &resources),
+        i.marker.as_deref(),
+        i.max_items,
+    )
 }
 
 /// Parses a document of any policy type (the context-key APIs accept all of them).
@@ -343,15 +471,27 @@ fn parse_any(text: &str) -> Result<Policy, ApiError> {
 }
 
 /// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html>
-pub async fn get_context_keys_for_custom_policy(_s: &AppState, _ctx: &RequestContext, i: m::GetContextKeysForCustomPolicyRequest) -> Result<m::GetContextKeysForPolicyResponse, ApiError> {
-    let policies = i.policy_input_list.iter().map(|t| parse_any(t)).collect::<Result<Vec<_>, _>>()?;
+pub async fn get_context_keys_for_custom_policy(
+    _s: &AppState,
+    _ctx: &RequestContext,
+    i: m::GetContextKeysForCustomPolicyRequest,
+) -> Result<m::GetContextKeysForPolicyResponse, ApiError> {
+    let policies = i
+        .policy_input_list
+        .iter()
+        .map(|t| parse_any(t))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(m::GetContextKeysForPolicyResponse {
         context_key_names: Some(policy::context_keys(policies.iter())),
     })
 }
 
 /// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html>
-pub async fn get_context_keys_for_principal_policy(s: &AppState, ctx: &RequestContext, i: m::GetContextKeysForPrincipalPolicyRequest) -> Result<m::GetContextKeysForPolicyResponse, ApiError> {
+pub async fn get_context_keys_for_principal_policy(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::GetContextKeysForPrincipalPolicyRequest,
+) -> Result<m::GetContextKeysForPolicyResponse, ApiError> {
     let principal = principal_policies(s, &ctx.account_id, &i.policy_source_arn).await?;
     let extra = i
         .policy_input_list
@@ -359,7 +499,11 @@ pub async fn get_context_keys_for_principal_policy(s: &AppState, ctx: &RequestCo
         .iter()
         .map(|t| parse_any(t))
         .collect::<Result<Vec<_>, _>>()?;
-    let all = principal.identity.iter().map(|p| &p.policy).chain(extra.iter());
+    let all = principal
+        .identity
+        .iter()
+        .map(|p| &p.policy)
+        .chain(extra.iter());
     Ok(m::GetContextKeysForPolicyResponse {
         context_key_names: Some(policy::context_keys(all)),
     })

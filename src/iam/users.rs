@@ -15,10 +15,12 @@ pub fn user_out(u: UserRec, tags: Option<Vec<m::Tag>>) -> m::User {
         arn: u.arn,
         create_date: u.create_date.into(),
         password_last_used: None,
-        permissions_boundary: u.permissions_boundary.map(|arn| m::AttachedPermissionsBoundary {
-            permissions_boundary_type: Some("Policy".into()),
-            permissions_boundary_arn: Some(arn),
-        }),
+        permissions_boundary: u
+            .permissions_boundary
+            .map(|arn| m::AttachedPermissionsBoundary {
+                permissions_boundary_type: Some("Policy".into()),
+                permissions_boundary_arn: Some(arn),
+            }),
         tags,
     }
 }
@@ -45,7 +47,10 @@ fn key_metadata(k: AccessKeyRec) -> m::AccessKeyMetadata {
 /// The user a request names, or else the calling user (`UserName` omitted).
 /// The root user has no user name: AWS answers with the root's own identity for GetUser and
 /// refuses calls that need a user.
-fn user_name_or_caller(ctx: &RequestContext, name: Option<String>) -> Result<Option<String>, ApiError> {
+fn user_name_or_caller(
+    ctx: &RequestContext,
+    name: Option<String>,
+) -> Result<Option<String>, ApiError> {
     match (name, &ctx.principal) {
         (Some(n), _) => Ok(Some(n)),
         (None, Principal::User { name, .. }) => Ok(Some(name.clone())),
@@ -59,7 +64,11 @@ fn user_name_or_caller(ctx: &RequestContext, name: Option<String>) -> Result<Opt
 
 // ------------------------------------------------------------ users
 
-pub async fn create_user(s: &AppState, ctx: &RequestContext, i: m::CreateUserRequest) -> Result<m::CreateUserResponse, ApiError> {
+pub async fn create_user(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::CreateUserRequest,
+) -> Result<m::CreateUserResponse, ApiError> {
     let tags = tags_in(i.tags)?;
     if let Some(b) = &i.permissions_boundary {
         super::policies::check_boundary(s, b).await?;
@@ -67,7 +76,14 @@ pub async fn create_user(s: &AppState, ctx: &RequestContext, i: m::CreateUserReq
     let path = i.path.unwrap_or_else(|| "/".into());
     let u = s
         .store
-        .create_user(&ctx.account_id, &i.user_name, &path, i.permissions_boundary.as_deref(), &tags, ctx.now)
+        .create_user(
+            &ctx.account_id,
+            &i.user_name,
+            &path,
+            i.permissions_boundary.as_deref(),
+            &tags,
+            ctx.now,
+        )
         .await?;
     let tags = (!tags.is_empty()).then(|| tags_out(tags));
     Ok(m::CreateUserResponse {
@@ -75,7 +91,11 @@ pub async fn create_user(s: &AppState, ctx: &RequestContext, i: m::CreateUserReq
     })
 }
 
-pub async fn get_user(s: &AppState, ctx: &RequestContext, i: m::GetUserRequest) -> Result<m::GetUserResponse, ApiError> {
+pub async fn get_user(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::GetUserRequest,
+) -> Result<m::GetUserResponse, ApiError> {
     let Some(name) = user_name_or_caller(ctx, i.user_name)? else {
         // The root user: AWS describes it with the account id as its id.
         return Ok(m::GetUserResponse {
@@ -92,12 +112,26 @@ pub async fn get_user(s: &AppState, ctx: &RequestContext, i: m::GetUserRequest) 
     let u = s.store.user(&ctx.account_id, &name).await?;
     let tags = s.store.tags(&u.user_id).await?;
     let tags = (!tags.is_empty()).then(|| tags_out(tags));
-    Ok(m::GetUserResponse { user: user_out(u, tags) })
+    Ok(m::GetUserResponse {
+        user: user_out(u, tags),
+    })
 }
 
-pub async fn list_users(s: &AppState, ctx: &RequestContext, i: m::ListUsersRequest) -> Result<m::ListUsersResponse, ApiError> {
-    let users = s.store.users(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/")).await?;
-    let page = paginate(users, |u| u.name.to_lowercase(), i.marker.as_deref(), i.max_items)?;
+pub async fn list_users(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListUsersRequest,
+) -> Result<m::ListUsersResponse, ApiError> {
+    let users = s
+        .store
+        .users(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/"))
+        .await?;
+    let page = paginate(
+        users,
+        |u| u.name.to_lowercase(),
+        i.marker.as_deref(),
+        i.max_items,
+    )?;
     Ok(m::ListUsersResponse {
         users: page.items.into_iter().map(|u| user_out(u, None)).collect(),
         is_truncated: Some(page.is_truncated),
@@ -105,31 +139,69 @@ pub async fn list_users(s: &AppState, ctx: &RequestContext, i: m::ListUsersReque
     })
 }
 
-pub async fn update_user(s: &AppState, ctx: &RequestContext, i: m::UpdateUserRequest) -> Result<(), ApiError> {
+pub async fn update_user(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UpdateUserRequest,
+) -> Result<(), ApiError> {
     s.store
-        .update_user(&ctx.account_id, &i.user_name, i.new_user_name.as_deref(), i.new_path.as_deref())
+        .update_user(
+            &ctx.account_id,
+            &i.user_name,
+            i.new_user_name.as_deref(),
+            i.new_path.as_deref(),
+        )
         .await?;
     Ok(())
 }
 
-pub async fn delete_user(s: &AppState, ctx: &RequestContext, i: m::DeleteUserRequest) -> Result<(), ApiError> {
+pub async fn delete_user(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::DeleteUserRequest,
+) -> Result<(), ApiError> {
     s.store.delete_user(&ctx.account_id, &i.user_name).await?;
     Ok(())
 }
 
-pub async fn tag_user(s: &AppState, ctx: &RequestContext, i: m::TagUserRequest) -> Result<(), ApiError> {
+pub async fn tag_user(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::TagUserRequest,
+) -> Result<(), ApiError> {
     let tags = tags_in(Some(i.tags))?;
-    s.store.tag_entity(&ctx.account_id, TagTarget::Named(EntityType::User, &i.user_name), &tags).await?;
+    s.store
+        .tag_entity(
+            &ctx.account_id,
+            TagTarget::Named(EntityType::User, &i.user_name),
+            &tags,
+        )
+        .await?;
     Ok(())
 }
 
-pub async fn untag_user(s: &AppState, ctx: &RequestContext, i: m::UntagUserRequest) -> Result<(), ApiError> {
-    s.store.untag_entity(&ctx.account_id, TagTarget::Named(EntityType::User, &i.user_name), &i.tag_keys).await?;
+pub async fn untag_user(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UntagUserRequest,
+) -> Result<(), ApiError> {
+    s.store
+        .untag_entity(
+            &ctx.account_id,
+            TagTarget::Named(EntityType::User, &i.user_name),
+            &i.tag_keys,
+        )
+        .await?;
     Ok(())
 }
 
 /// One page of an entity's tags, in the order they were added.
-pub async fn tags_page(s: &AppState, entity_id: &str, marker: Option<&str>, max_items: Option<i32>) -> Result<(Vec<m::Tag>, bool, Option<String>), ApiError> {
+pub async fn tags_page(
+    s: &AppState,
+    entity_id: &str,
+    marker: Option<&str>,
+    max_items: Option<i32>,
+) -> Result<(Vec<m::Tag>, bool, Option<String>), ApiError> {
     let tags = s.store.tags(entity_id).await?;
     let indexed: Vec<(usize, crate::store::Tag)> = tags.into_iter().enumerate().collect();
     let page = paginate(indexed, |(n, _)| format!("{n:08}"), marker, max_items)?;
@@ -140,8 +212,15 @@ pub async fn tags_page(s: &AppState, entity_id: &str, marker: Option<&str>, max_
     ))
 }
 
-pub async fn list_user_tags(s: &AppState, ctx: &RequestContext, i: m::ListUserTagsRequest) -> Result<m::ListUserTagsResponse, ApiError> {
-    let id = s.store.entity_id(&ctx.account_id, EntityType::User, &i.user_name).await?;
+pub async fn list_user_tags(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListUserTagsRequest,
+) -> Result<m::ListUserTagsResponse, ApiError> {
+    let id = s
+        .store
+        .entity_id(&ctx.account_id, EntityType::User, &i.user_name)
+        .await?;
     let (tags, truncated, marker) = tags_page(s, &id, i.marker.as_deref(), i.max_items).await?;
     Ok(m::ListUserTagsResponse {
         tags,
@@ -150,19 +229,46 @@ pub async fn list_user_tags(s: &AppState, ctx: &RequestContext, i: m::ListUserTa
     })
 }
 
-pub async fn tag_role(s: &AppState, ctx: &RequestContext, i: m::TagRoleRequest) -> Result<(), ApiError> {
+pub async fn tag_role(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::TagRoleRequest,
+) -> Result<(), ApiError> {
     let tags = tags_in(Some(i.tags))?;
-    s.store.tag_entity(&ctx.account_id, TagTarget::Named(EntityType::Role, &i.role_name), &tags).await?;
+    s.store
+        .tag_entity(
+            &ctx.account_id,
+            TagTarget::Named(EntityType::Role, &i.role_name),
+            &tags,
+        )
+        .await?;
     Ok(())
 }
 
-pub async fn untag_role(s: &AppState, ctx: &RequestContext, i: m::UntagRoleRequest) -> Result<(), ApiError> {
-    s.store.untag_entity(&ctx.account_id, TagTarget::Named(EntityType::Role, &i.role_name), &i.tag_keys).await?;
+pub async fn untag_role(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UntagRoleRequest,
+) -> Result<(), ApiError> {
+    s.store
+        .untag_entity(
+            &ctx.account_id,
+            TagTarget::Named(EntityType::Role, &i.role_name),
+            &i.tag_keys,
+        )
+        .await?;
     Ok(())
 }
 
-pub async fn list_role_tags(s: &AppState, ctx: &RequestContext, i: m::ListRoleTagsRequest) -> Result<m::ListRoleTagsResponse, ApiError> {
-    let id = s.store.entity_id(&ctx.account_id, EntityType::Role, &i.role_name).await?;
+pub async fn list_role_tags(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListRoleTagsRequest,
+) -> Result<m::ListRoleTagsResponse, ApiError> {
+    let id = s
+        .store
+        .entity_id(&ctx.account_id, EntityType::Role, &i.role_name)
+        .await?;
     let (tags, truncated, marker) = tags_page(s, &id, i.marker.as_deref(), i.max_items).await?;
     Ok(m::ListRoleTagsResponse {
         tags,
@@ -171,26 +277,50 @@ pub async fn list_role_tags(s: &AppState, ctx: &RequestContext, i: m::ListRoleTa
     })
 }
 
-pub async fn tag_policy(s: &AppState, ctx: &RequestContext, i: m::TagPolicyRequest) -> Result<(), ApiError> {
+pub async fn tag_policy(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::TagPolicyRequest,
+) -> Result<(), ApiError> {
     let tags = tags_in(Some(i.tags))?;
-    s.store.tag_entity(&ctx.account_id, TagTarget::Policy(&i.policy_arn), &tags).await?;
+    s.store
+        .tag_entity(&ctx.account_id, TagTarget::Policy(&i.policy_arn), &tags)
+        .await?;
     Ok(())
 }
 
-pub async fn untag_policy(s: &AppState, ctx: &RequestContext, i: m::UntagPolicyRequest) -> Result<(), ApiError> {
-    s.store.untag_entity(&ctx.account_id, TagTarget::Policy(&i.policy_arn), &i.tag_keys).await?;
+pub async fn untag_policy(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UntagPolicyRequest,
+) -> Result<(), ApiError> {
+    s.store
+        .untag_entity(
+            &ctx.account_id,
+            TagTarget::Policy(&i.policy_arn),
+            &i.tag_keys,
+        )
+        .await?;
     Ok(())
 }
 
-pub async fn list_policy_tags(s: &AppState, ctx: &RequestContext, i: m::ListPolicyTagsRequest) -> Result<m::ListPolicyTagsResponse, ApiError> {
+pub async fn list_policy_tags(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListPolicyTagsRequest,
+) -> Result<m::ListPolicyTagsResponse, ApiError> {
     let p = s.store.policy(&i.policy_arn).await?;
     if p.account_id != ctx.account_id {
         return Err(ApiError::new(
             ErrorCode::NoSuchEntity,
-            format!("Policy {} does not exist or is not attachable.", i.policy_arn),
+            format!(
+                "Policy {} does not exist or is not attachable.",
+                i.policy_arn
+            ),
         ));
     }
-    let (tags, truncated, marker) = tags_page(s, &p.policy_id, i.marker.as_deref(), i.max_items).await?;
+    let (tags, truncated, marker) =
+        tags_page(s, &p.policy_id, i.marker.as_deref(), i.max_items).await?;
     Ok(m::ListPolicyTagsResponse {
         tags,
         is_truncated: Some(truncated),
@@ -200,16 +330,34 @@ pub async fn list_policy_tags(s: &AppState, ctx: &RequestContext, i: m::ListPoli
 
 // ------------------------------------------------------------ groups
 
-pub async fn create_group(s: &AppState, ctx: &RequestContext, i: m::CreateGroupRequest) -> Result<m::CreateGroupResponse, ApiError> {
+pub async fn create_group(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::CreateGroupRequest,
+) -> Result<m::CreateGroupResponse, ApiError> {
     let path = i.path.unwrap_or_else(|| "/".into());
-    let g = s.store.create_group(&ctx.account_id, &i.group_name, &path, ctx.now).await?;
-    Ok(m::CreateGroupResponse { group: group_out(g) })
+    let g = s
+        .store
+        .create_group(&ctx.account_id, &i.group_name, &path, ctx.now)
+        .await?;
+    Ok(m::CreateGroupResponse {
+        group: group_out(g),
+    })
 }
 
-pub async fn get_group(s: &AppState, ctx: &RequestContext, i: m::GetGroupRequest) -> Result<m::GetGroupResponse, ApiError> {
+pub async fn get_group(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::GetGroupRequest,
+) -> Result<m::GetGroupResponse, ApiError> {
     let g = s.store.group(&ctx.account_id, &i.group_name).await?;
     let members = s.store.group_members(&g.group_id).await?;
-    let page = paginate(members, |u| u.name.to_lowercase(), i.marker.as_deref(), i.max_items)?;
+    let page = paginate(
+        members,
+        |u| u.name.to_lowercase(),
+        i.marker.as_deref(),
+        i.max_items,
+    )?;
     Ok(m::GetGroupResponse {
         group: group_out(g),
         users: page.items.into_iter().map(|u| user_out(u, None)).collect(),
@@ -218,9 +366,21 @@ pub async fn get_group(s: &AppState, ctx: &RequestContext, i: m::GetGroupRequest
     })
 }
 
-pub async fn list_groups(s: &AppState, ctx: &RequestContext, i: m::ListGroupsRequest) -> Result<m::ListGroupsResponse, ApiError> {
-    let groups = s.store.groups(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/")).await?;
-    let page = paginate(groups, |g| g.name.to_lowercase(), i.marker.as_deref(), i.max_items)?;
+pub async fn list_groups(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListGroupsRequest,
+) -> Result<m::ListGroupsResponse, ApiError> {
+    let groups = s
+        .store
+        .groups(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/"))
+        .await?;
+    let page = paginate(
+        groups,
+        |g| g.name.to_lowercase(),
+        i.marker.as_deref(),
+        i.max_items,
+    )?;
     Ok(m::ListGroupsResponse {
         groups: page.items.into_iter().map(group_out).collect(),
         is_truncated: Some(page.is_truncated),
@@ -228,32 +388,66 @@ pub async fn list_groups(s: &AppState, ctx: &RequestContext, i: m::ListGroupsReq
     })
 }
 
-pub async fn update_group(s: &AppState, ctx: &RequestContext, i: m::UpdateGroupRequest) -> Result<(), ApiError> {
+pub async fn update_group(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UpdateGroupRequest,
+) -> Result<(), ApiError> {
     s.store
-        .update_group(&ctx.account_id, &i.group_name, i.new_group_name.as_deref(), i.new_path.as_deref())
+        .update_group(
+            &ctx.account_id,
+            &i.group_name,
+            i.new_group_name.as_deref(),
+            i.new_path.as_deref(),
+        )
         .await?;
     Ok(())
 }
 
-pub async fn delete_group(s: &AppState, ctx: &RequestContext, i: m::DeleteGroupRequest) -> Result<(), ApiError> {
+pub async fn delete_group(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::DeleteGroupRequest,
+) -> Result<(), ApiError> {
     s.store.delete_group(&ctx.account_id, &i.group_name).await?;
     Ok(())
 }
 
-pub async fn add_user_to_group(s: &AppState, ctx: &RequestContext, i: m::AddUserToGroupRequest) -> Result<(), ApiError> {
-    s.store.add_user_to_group(&ctx.account_id, &i.group_name, &i.user_name, ctx.now).await?;
+pub async fn add_user_to_group(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::AddUserToGroupRequest,
+) -> Result<(), ApiError> {
+    s.store
+        .add_user_to_group(&ctx.account_id, &i.group_name, &i.user_name, ctx.now)
+        .await?;
     Ok(())
 }
 
-pub async fn remove_user_from_group(s: &AppState, ctx: &RequestContext, i: m::RemoveUserFromGroupRequest) -> Result<(), ApiError> {
-    s.store.remove_user_from_group(&ctx.account_id, &i.group_name, &i.user_name).await?;
+pub async fn remove_user_from_group(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::RemoveUserFromGroupRequest,
+) -> Result<(), ApiError> {
+    s.store
+        .remove_user_from_group(&ctx.account_id, &i.group_name, &i.user_name)
+        .await?;
     Ok(())
 }
 
-pub async fn list_groups_for_user(s: &AppState, ctx: &RequestContext, i: m::ListGroupsForUserRequest) -> Result<m::ListGroupsForUserResponse, ApiError> {
+pub async fn list_groups_for_user(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListGroupsForUserRequest,
+) -> Result<m::ListGroupsForUserResponse, ApiError> {
     let u = s.store.user(&ctx.account_id, &i.user_name).await?;
     let groups = s.store.groups_for_user(&u.user_id).await?;
-    let page = paginate(groups, |g| g.name.to_lowercase(), i.marker.as_deref(), i.max_items)?;
+    let page = paginate(
+        groups,
+        |g| g.name.to_lowercase(),
+        i.marker.as_deref(),
+        i.max_items,
+    )?;
     Ok(m::ListGroupsForUserResponse {
         groups: page.items.into_iter().map(group_out).collect(),
         is_truncated: Some(page.is_truncated),
@@ -274,9 +468,16 @@ async fn key_user(ctx: &RequestContext, name: Option<String>) -> Result<String, 
     })
 }
 
-pub async fn create_access_key(s: &AppState, ctx: &RequestContext, i: m::CreateAccessKeyRequest) -> Result<m::CreateAccessKeyResponse, ApiError> {
+pub async fn create_access_key(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::CreateAccessKeyRequest,
+) -> Result<m::CreateAccessKeyResponse, ApiError> {
     let user = key_user(ctx, i.user_name).await?;
-    let k = s.store.create_access_key(&ctx.account_id, &user, ctx.now).await?;
+    let k = s
+        .store
+        .create_access_key(&ctx.account_id, &user, ctx.now)
+        .await?;
     Ok(m::CreateAccessKeyResponse {
         access_key: m::AccessKey {
             user_name: k.user_name,
@@ -288,10 +489,19 @@ pub async fn create_access_key(s: &AppState, ctx: &RequestContext, i: m::CreateA
     })
 }
 
-pub async fn list_access_keys(s: &AppState, ctx: &RequestContext, i: m::ListAccessKeysRequest) -> Result<m::ListAccessKeysResponse, ApiError> {
+pub async fn list_access_keys(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListAccessKeysRequest,
+) -> Result<m::ListAccessKeysResponse, ApiError> {
     let user = key_user(ctx, i.user_name).await?;
     let keys = s.store.access_keys(&ctx.account_id, &user).await?;
-    let page = paginate(keys, |k| k.access_key_id.clone(), i.marker.as_deref(), i.max_items)?;
+    let page = paginate(
+        keys,
+        |k| k.access_key_id.clone(),
+        i.marker.as_deref(),
+        i.max_items,
+    )?;
     Ok(m::ListAccessKeysResponse {
         access_key_metadata: page.items.into_iter().map(key_metadata).collect(),
         is_truncated: Some(page.is_truncated),
@@ -299,22 +509,45 @@ pub async fn list_access_keys(s: &AppState, ctx: &RequestContext, i: m::ListAcce
     })
 }
 
-pub async fn update_access_key(s: &AppState, ctx: &RequestContext, i: m::UpdateAccessKeyRequest) -> Result<(), ApiError> {
+pub async fn update_access_key(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UpdateAccessKeyRequest,
+) -> Result<(), ApiError> {
     let user = key_user(ctx, i.user_name).await?;
     s.store
-        .update_access_key(&ctx.account_id, &user, &i.access_key_id, i.status == "Active")
+        .update_access_key(
+            &ctx.account_id,
+            &user,
+            &i.access_key_id,
+            i.status == "Active",
+        )
         .await?;
     Ok(())
 }
 
-pub async fn delete_access_key(s: &AppState, ctx: &RequestContext, i: m::DeleteAccessKeyRequest) -> Result<(), ApiError> {
+pub async fn delete_access_key(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::DeleteAccessKeyRequest,
+) -> Result<(), ApiError> {
     let user = key_user(ctx, i.user_name).await?;
-    s.store.delete_access_key(&ctx.account_id, &user, &i.access_key_id).await?;
+    s.store
+        .delete_access_key(&ctx.account_id, &user, &i.access_key_id)
+        .await?;
     Ok(())
 }
 
-pub async fn get_access_key_last_used(s: &AppState, ctx: &RequestContext, i: m::GetAccessKeyLastUsedRequest) -> Result<m::GetAccessKeyLastUsedResponse, ApiError> {
-    let Some(k) = s.store.access_key(&ctx.account_id, &i.access_key_id).await? else {
+pub async fn get_access_key_last_used(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::GetAccessKeyLastUsedRequest,
+) -> Result<m::GetAccessKeyLastUsedResponse, ApiError> {
+    let Some(k) = s
+        .store
+        .access_key(&ctx.account_id, &i.access_key_id)
+        .await?
+    else {
         return Err(ApiError::new(
             ErrorCode::AccessDenied,
             format!(

@@ -31,7 +31,10 @@ impl ApiError {
     pub fn not_implemented(op: Operation) -> Self {
         ApiError::new(
             ErrorCode::NotImplemented,
-            format!("The operation {} is not implemented by iamlocal yet.", op.name()),
+            format!(
+                "The operation {} is not implemented by iamlocal yet.",
+                op.name()
+            ),
         )
     }
 

@@ -34,7 +34,10 @@ impl Query {
     /// True when some key starts with `prefix`.
     pub fn has_prefix(&self, prefix: &str) -> bool {
         self.params
-            .range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
             .next()
             .is_some_and(|(k, _)| k.starts_with(prefix))
     }
@@ -43,7 +46,10 @@ impl Query {
     fn indices(&self, prefix: &str) -> Vec<u32> {
         let mut out: Vec<u32> = self
             .params
-            .range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(|(k, _)| k.starts_with(prefix))
             .filter_map(|(k, _)| {
                 let rest = &k[prefix.len()..];
@@ -236,7 +242,9 @@ impl Validator {
 
     pub fn timestamp(&mut self, q: &Query, key: &str, path: &str) -> Option<Timestamp> {
         let raw = q.get(key)?;
-        if let Ok(t) = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339) {
+        if let Ok(t) =
+            time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+        {
             return Some(Timestamp(t));
         }
         if let Some(t) = raw
@@ -341,8 +349,18 @@ impl Validator {
         }
         let mut out = Vec::new();
         for n in indices {
-            let k = read_key(q, self, &format!("{prefix}{n}.key"), &format!("{path}.{n}.key"));
-            let v = read_value(q, self, &format!("{prefix}{n}.value"), &format!("{path}.{n}.value"));
+            let k = read_key(
+                q,
+                self,
+                &format!("{prefix}{n}.key"),
+                &format!("{path}.{n}.key"),
+            );
+            let v = read_value(
+                q,
+                self,
+                &format!("{prefix}{n}.value"),
+                &format!("{path}.{n}.value"),
+            );
             if let (Some(k), Some(v)) = (k, v) {
                 out.push((k, v));
             }
@@ -398,10 +416,17 @@ mod tests {
     fn lists_read_members_in_numeric_order() {
         let query = q("A.member.10=ten&A.member.2=two&A.member.1=one");
         let mut v = Validator::default();
-        let rules = ListRules { min: None, max: None };
-        let got = v.list(&query, "A", "a", &rules, |q, v, key, path| v.string(q, key, path, &STATUS));
+        let rules = ListRules {
+            min: None,
+            max: None,
+        };
+        let got = v.list(&query, "A", "a", &rules, |q, v, key, path| {
+            v.string(q, key, path, &STATUS)
+        });
         assert_eq!(got, Some(vec!["one".into(), "two".into(), "ten".into()]));
-        let empty = v.list(&q("A="), "A", "a", &rules, |q, v, key, path| v.string(q, key, path, &STATUS));
+        let empty = v.list(&q("A="), "A", "a", &rules, |q, v, key, path| {
+            v.string(q, key, path, &STATUS)
+        });
         assert_eq!(empty, Some(vec![]));
     }
 }

@@ -116,9 +116,19 @@ pub fn to_json(node: &Node) -> serde_json::Value {
     match node {
         Node::Text(t) => Value::String(t.clone()),
         Node::Literal(t) => serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.clone())),
-        Node::Struct(fields) => Value::Object(fields.iter().map(|(k, v)| ((*k).to_owned(), to_json(v))).collect()),
+        Node::Struct(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), to_json(v)))
+                .collect(),
+        ),
         Node::List(items) => Value::Array(items.iter().map(to_json).collect()),
-        Node::Map(entries) => Value::Object(entries.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+        Node::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -130,7 +140,10 @@ mod tests {
     fn escapes_text_and_writes_members() {
         let node = Node::Struct(vec![
             ("UserName", Node::Text("a<b&c".into())),
-            ("Tags", Node::List(vec![Node::Struct(vec![("Key", Node::Text("k".into()))])])),
+            (
+                "Tags",
+                Node::List(vec![Node::Struct(vec![("Key", Node::Text("k".into()))])]),
+            ),
             ("Empty", Node::List(vec![])),
             ("IsTruncated", false.to_node()),
         ]);

@@ -30,7 +30,10 @@ pub enum StartError {
     #[error("--db: cannot open database '{path}': {source}")]
     Database { path: String, source: sqlx::Error },
     #[error("--listen: cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 impl AppState {
@@ -73,7 +76,10 @@ async fn health() -> impl IntoResponse {
 
 async fn reset(State(state): State<AppState>) -> impl IntoResponse {
     match state.store.reset().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "reset" }))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "reset" })),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "reset failed");
             (
@@ -96,12 +102,13 @@ impl Server {
     /// Opens the store, binds the listener and starts serving in the background.
     pub async fn start(config: Config) -> Result<Server, StartError> {
         let state = AppState::new(&config, Arc::new(Clock::default())).await?;
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| StartError::Listen {
-                addr: config.listen,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: config.listen,
+                    source,
+                })?;
         let addr = listener.local_addr().map_err(|source| StartError::Listen {
             addr: config.listen,
             source,

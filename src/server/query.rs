@@ -132,15 +132,13 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
             Some(principal),
             None,
         ),
-        Err((err, principal)) => {
-            (
-                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                response::error(format, service, &err, &request_id),
-                op_name,
-                principal,
-                Some(err.code.as_str()),
-            )
-        }
+        Err((err, principal)) => (
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST),
+            response::error(format, service, &err, &request_id),
+            op_name,
+            principal,
+            Some(err.code.as_str()),
+        ),
     };
     tracing::info!(
         action,

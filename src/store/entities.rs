@@ -125,7 +125,10 @@ fn no_such_policy(arn: &str) -> StoreError {
 }
 
 async fn count(tx: &mut Tx<'_>, sql: &str, bind: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar(sql).bind(bind).fetch_one(&mut **tx).await
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_one(&mut **tx)
+        .await
 }
 
 async fn user_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<UserRec> {
@@ -167,22 +170,33 @@ pub enum TagTarget<'a> {
     Policy(&'a str),
 }
 
-async fn tag_target_id(tx: &mut Tx<'_>, account: &str, target: TagTarget<'_>) -> StoreResult<String> {
+async fn tag_target_id(
+    tx: &mut Tx<'_>,
+    account: &str,
+    target: TagTarget<'_>,
+) -> StoreResult<String> {
     match target {
         TagTarget::Named(ty, name) => entity_id(tx, account, ty, name).await,
         TagTarget::Policy(arn) => {
-            let id: Option<String> = sqlx::query_scalar("SELECT policy_id FROM policies WHERE arn = ? AND account_id = ?")
-                .bind(arn)
-                .bind(account)
-                .fetch_optional(&mut **tx)
-                .await?;
+            let id: Option<String> = sqlx::query_scalar(
+                "SELECT policy_id FROM policies WHERE arn = ? AND account_id = ?",
+            )
+            .bind(arn)
+            .bind(account)
+            .fetch_optional(&mut **tx)
+            .await?;
             id.ok_or_else(|| no_such_policy(arn))
         }
     }
 }
 
 /// Looks up the id of a user, group or role by name inside a transaction.
-async fn entity_id(tx: &mut Tx<'_>, account: &str, ty: EntityType, name: &str) -> StoreResult<String> {
+async fn entity_id(
+    tx: &mut Tx<'_>,
+    account: &str,
+    ty: EntityType,
+    name: &str,
+) -> StoreResult<String> {
     Ok(match ty {
         EntityType::User => user_in(tx, account, name).await?.user_id,
         EntityType::Group => group_in(tx, account, name).await?.group_id,
@@ -191,7 +205,12 @@ async fn entity_id(tx: &mut Tx<'_>, account: &str, ty: EntityType, name: &str) -
 }
 
 async fn insert_tags(tx: &mut Tx<'_>, entity_id: &str, tags: &[Tag]) -> StoreResult<()> {
-    let start: i64 = count(tx, "SELECT COALESCE(MAX(position), 0) FROM tags WHERE entity_id = ?", entity_id).await?;
+    let start: i64 = count(
+        tx,
+        "SELECT COALESCE(MAX(position), 0) FROM tags WHERE entity_id = ?",
+        entity_id,
+    )
+    .await?;
     for (i, t) in tags.iter().enumerate() {
         sqlx::query(
             "INSERT INTO tags (entity_id, key, value, position) VALUES (?, ?, ?, ?) \
@@ -204,7 +223,12 @@ async fn insert_tags(tx: &mut Tx<'_>, entity_id: &str, tags: &[Tag]) -> StoreRes
         .execute(&mut **tx)
         .await?;
     }
-    let n = count(tx, "SELECT COUNT(*) FROM tags WHERE entity_id = ?", entity_id).await?;
+    let n = count(
+        tx,
+        "SELECT COUNT(*) FROM tags WHERE entity_id = ?",
+        entity_id,
+    )
+    .await?;
     if n as usize > quota::TAGS_PER_ENTITY {
         return Err(StoreError::LimitExceeded(format!(
             "The number of tags has reached the maximum limit of {}.",
@@ -228,9 +252,18 @@ impl Store {
     ) -> StoreResult<UserRec> {
         let mut tx = self.pool.begin().await?;
         if user_in(&mut tx, account, name).await.is_ok() {
-            return Err(StoreError::EntityAlreadyExists(format!("User with name {name} already exists.")));
+            return Err(StoreError::EntityAlreadyExists(format!(
+                "User with name {name} already exists."
+            )));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM users WHERE account_id = ?", account).await? >= quota::USERS_PER_ACCOUNT {
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM users WHERE account_id = ?",
+            account,
+        )
+        .await?
+            >= quota::USERS_PER_ACCOUNT
+        {
             return Err(StoreError::LimitExceeded(format!(
                 "Cannot exceed quota for UsersPerAccount: {}",
                 quota::USERS_PER_ACCOUNT
@@ -298,14 +331,19 @@ impl Store {
         let user = user_in(&mut tx, account, name).await?;
         let final_name = new_name.unwrap_or(&user.name);
         let final_path = new_path.unwrap_or(&user.path);
-        if key(final_name) != key(&user.name) && user_in(&mut tx, account, final_name).await.is_ok() {
-            return Err(StoreError::EntityAlreadyExists(format!("User with name {final_name} already exists.")));
+        if key(final_name) != key(&user.name) && user_in(&mut tx, account, final_name).await.is_ok()
+        {
+            return Err(StoreError::EntityAlreadyExists(format!(
+                "User with name {final_name} already exists."
+            )));
         }
         sqlx::query("UPDATE users SET name = ?, name_key = ?, path = ?, arn = ? WHERE user_id = ?")
             .bind(final_name)
             .bind(key(final_name))
             .bind(final_path)
-            .bind(format!("arn:aws:iam::{account}:user{final_path}{final_name}"))
+            .bind(format!(
+                "arn:aws:iam::{account}:user{final_path}{final_name}"
+            ))
             .bind(&user.user_id)
             .execute(&mut *tx)
             .await?;
@@ -319,21 +357,66 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let user = user_in(&mut tx, account, name).await?;
         let id = user.user_id.as_str();
-        if count(&mut tx, "SELECT COUNT(*) FROM access_keys WHERE user_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must delete access keys first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM access_keys WHERE user_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must delete access keys first.".into(),
+            ));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'user' AND entity_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'user' AND entity_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must delete policies first.".into(),
+            ));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'user' AND entity_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'user' AND entity_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must detach all policies first.".into(),
+            ));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM group_members WHERE user_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must remove users from group first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM group_members WHERE user_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must remove users from group first.".into(),
+            ));
         }
-        sqlx::query("DELETE FROM tags WHERE entity_id = ?").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sessions WHERE subject_id = ?").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM users WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM tags WHERE entity_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE subject_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM users WHERE user_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.credentials_changed();
         self.sessions_changed().await?;
@@ -350,19 +433,26 @@ impl Store {
 
     /// Tags of a user or role, in the order they were added.
     pub async fn tags(&self, entity_id: &str) -> StoreResult<Vec<Tag>> {
-        Ok(sqlx::query("SELECT key, value FROM tags WHERE entity_id = ? ORDER BY position")
-            .bind(entity_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Tag {
-                key: r.get(0),
-                value: r.get(1),
-            })
-            .collect())
+        Ok(
+            sqlx::query("SELECT key, value FROM tags WHERE entity_id = ? ORDER BY position")
+                .bind(entity_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| Tag {
+                    key: r.get(0),
+                    value: r.get(1),
+                })
+                .collect(),
+        )
     }
 
-    pub async fn tag_entity(&self, account: &str, target: TagTarget<'_>, tags: &[Tag]) -> StoreResult<()> {
+    pub async fn tag_entity(
+        &self,
+        account: &str,
+        target: TagTarget<'_>,
+        tags: &[Tag],
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         insert_tags(&mut tx, &id, tags).await?;
@@ -370,7 +460,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn untag_entity(&self, account: &str, target: TagTarget<'_>, keys: &[String]) -> StoreResult<()> {
+    pub async fn untag_entity(
+        &self,
+        account: &str,
+        target: TagTarget<'_>,
+        keys: &[String],
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         for k in keys {
@@ -385,19 +480,39 @@ impl Store {
     }
 
     /// The id of a user, group or role by name.
-    pub async fn entity_id(&self, account: &str, ty: EntityType, name: &str) -> StoreResult<String> {
+    pub async fn entity_id(
+        &self,
+        account: &str,
+        ty: EntityType,
+        name: &str,
+    ) -> StoreResult<String> {
         let mut tx = self.pool.begin().await?;
         entity_id(&mut tx, account, ty, name).await
     }
 
     // ------------------------------------------------------------ groups
 
-    pub async fn create_group(&self, account: &str, name: &str, path: &str, now: OffsetDateTime) -> StoreResult<GroupRec> {
+    pub async fn create_group(
+        &self,
+        account: &str,
+        name: &str,
+        path: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<GroupRec> {
         let mut tx = self.pool.begin().await?;
         if group_in(&mut tx, account, name).await.is_ok() {
-            return Err(StoreError::EntityAlreadyExists(format!("Group with name {name} already exists.")));
+            return Err(StoreError::EntityAlreadyExists(format!(
+                "Group with name {name} already exists."
+            )));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM groups WHERE account_id = ?", account).await? >= quota::GROUPS_PER_ACCOUNT {
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM groups WHERE account_id = ?",
+            account,
+        )
+        .await?
+            >= quota::GROUPS_PER_ACCOUNT
+        {
             return Err(StoreError::LimitExceeded(format!(
                 "Cannot exceed quota for GroupsPerAccount: {}",
                 quota::GROUPS_PER_ACCOUNT
@@ -462,22 +577,36 @@ impl Store {
             .collect())
     }
 
-    pub async fn update_group(&self, account: &str, name: &str, new_name: Option<&str>, new_path: Option<&str>) -> StoreResult<()> {
+    pub async fn update_group(
+        &self,
+        account: &str,
+        name: &str,
+        new_name: Option<&str>,
+        new_path: Option<&str>,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let group = group_in(&mut tx, account, name).await?;
         let final_name = new_name.unwrap_or(&group.name);
         let final_path = new_path.unwrap_or(&group.path);
-        if key(final_name) != key(&group.name) && group_in(&mut tx, account, final_name).await.is_ok() {
-            return Err(StoreError::EntityAlreadyExists(format!("Group with name {final_name} already exists.")));
+        if key(final_name) != key(&group.name)
+            && group_in(&mut tx, account, final_name).await.is_ok()
+        {
+            return Err(StoreError::EntityAlreadyExists(format!(
+                "Group with name {final_name} already exists."
+            )));
         }
-        sqlx::query("UPDATE groups SET name = ?, name_key = ?, path = ?, arn = ? WHERE group_id = ?")
-            .bind(final_name)
-            .bind(key(final_name))
-            .bind(final_path)
-            .bind(format!("arn:aws:iam::{account}:group{final_path}{final_name}"))
-            .bind(&group.group_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE groups SET name = ?, name_key = ?, path = ?, arn = ? WHERE group_id = ?",
+        )
+        .bind(final_name)
+        .bind(key(final_name))
+        .bind(final_path)
+        .bind(format!(
+            "arn:aws:iam::{account}:group{final_path}{final_name}"
+        ))
+        .bind(&group.group_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -486,33 +615,78 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let group = group_in(&mut tx, account, name).await?;
         let id = group.group_id.as_str();
-        if count(&mut tx, "SELECT COUNT(*) FROM group_members WHERE group_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must remove users from group first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM group_members WHERE group_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must remove users from group first.".into(),
+            ));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'group' AND entity_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'group' AND entity_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must delete policies first.".into(),
+            ));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'group' AND entity_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'group' AND entity_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must detach all policies first.".into(),
+            ));
         }
-        sqlx::query("DELETE FROM groups WHERE group_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM groups WHERE group_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn add_user_to_group(&self, account: &str, group: &str, user: &str, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn add_user_to_group(
+        &self,
+        account: &str,
+        group: &str,
+        user: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let g = group_in(&mut tx, account, group).await?;
         let u = user_in(&mut tx, account, user).await?;
-        let already: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM group_members WHERE group_id = ? AND user_id = ?")
-            .bind(&g.group_id)
-            .bind(&u.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let already: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND user_id = ?",
+        )
+        .bind(&g.group_id)
+        .bind(&u.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
         if already > 0 {
             return Ok(());
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM group_members WHERE user_id = ?", &u.user_id).await? >= quota::GROUPS_PER_USER {
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM group_members WHERE user_id = ?",
+            &u.user_id,
+        )
+        .await?
+            >= quota::GROUPS_PER_USER
+        {
             return Err(StoreError::LimitExceeded(format!(
                 "Cannot exceed quota for GroupsPerUser: {}",
                 quota::GROUPS_PER_USER
@@ -528,7 +702,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn remove_user_from_group(&self, account: &str, group: &str, user: &str) -> StoreResult<()> {
+    pub async fn remove_user_from_group(
+        &self,
+        account: &str,
+        group: &str,
+        user: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let g = group_in(&mut tx, account, group).await?;
         let u = user_in(&mut tx, account, user).await?;
@@ -549,10 +728,22 @@ impl Store {
 
     // ------------------------------------------------------------ access keys
 
-    pub async fn create_access_key(&self, account: &str, user: &str, now: OffsetDateTime) -> StoreResult<AccessKeyRec> {
+    pub async fn create_access_key(
+        &self,
+        account: &str,
+        user: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<AccessKeyRec> {
         let mut tx = self.pool.begin().await?;
         let u = user_in(&mut tx, account, user).await?;
-        if count(&mut tx, "SELECT COUNT(*) FROM access_keys WHERE user_id = ?", &u.user_id).await? >= quota::ACCESS_KEYS_PER_USER {
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM access_keys WHERE user_id = ?",
+            &u.user_id,
+        )
+        .await?
+            >= quota::ACCESS_KEYS_PER_USER
+        {
             return Err(StoreError::LimitExceeded(format!(
                 "Cannot exceed quota for AccessKeysPerUser: {}",
                 quota::ACCESS_KEYS_PER_USER
@@ -615,7 +806,11 @@ impl Store {
     }
 
     /// An access key by id, in the given account.
-    pub async fn access_key(&self, account: &str, access_key_id: &str) -> StoreResult<Option<AccessKeyRec>> {
+    pub async fn access_key(
+        &self,
+        account: &str,
+        access_key_id: &str,
+    ) -> StoreResult<Option<AccessKeyRec>> {
         let row = sqlx::query("SELECT k.*, u.name AS user_name FROM access_keys k JOIN users u ON u.user_id = k.user_id WHERE k.access_key_id = ? AND k.account_id = ?")
             .bind(access_key_id)
             .bind(account)
@@ -624,13 +819,20 @@ impl Store {
         Ok(row.map(|r| self.key_row(&r)))
     }
 
-    async fn key_of_user(tx: &mut Tx<'_>, account: &str, user: &str, access_key_id: &str) -> StoreResult<()> {
+    async fn key_of_user(
+        tx: &mut Tx<'_>,
+        account: &str,
+        user: &str,
+        access_key_id: &str,
+    ) -> StoreResult<()> {
         let u = user_in(tx, account, user).await?;
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_keys WHERE access_key_id = ? AND user_id = ?")
-            .bind(access_key_id)
-            .bind(&u.user_id)
-            .fetch_one(&mut **tx)
-            .await?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM access_keys WHERE access_key_id = ? AND user_id = ?",
+        )
+        .bind(access_key_id)
+        .bind(&u.user_id)
+        .fetch_one(&mut **tx)
+        .await?;
         if n == 0 {
             return Err(StoreError::NoSuchEntity(format!(
                 "The Access Key with id {access_key_id} cannot be found."
@@ -639,7 +841,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn update_access_key(&self, account: &str, user: &str, access_key_id: &str, active: bool) -> StoreResult<()> {
+    pub async fn update_access_key(
+        &self,
+        account: &str,
+        user: &str,
+        access_key_id: &str,
+        active: bool,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         Self::key_of_user(&mut tx, account, user, access_key_id).await?;
         sqlx::query("UPDATE access_keys SET status = ? WHERE access_key_id = ?")
@@ -652,7 +860,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_access_key(&self, account: &str, user: &str, access_key_id: &str) -> StoreResult<()> {
+    pub async fn delete_access_key(
+        &self,
+        account: &str,
+        user: &str,
+        access_key_id: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         Self::key_of_user(&mut tx, account, user, access_key_id).await?;
         sqlx::query("DELETE FROM access_keys WHERE access_key_id = ?")
@@ -667,7 +880,10 @@ impl Store {
 
     // ------------------------------------------------------------ roles
 
-    #[expect(clippy::too_many_arguments, reason = "one argument per CreateRole member")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one argument per CreateRole member"
+    )]
     pub async fn create_role(
         &self,
         account: &str,
@@ -682,9 +898,18 @@ impl Store {
     ) -> StoreResult<RoleRec> {
         let mut tx = self.pool.begin().await?;
         if role_in(&mut tx, account, name).await.is_ok() {
-            return Err(StoreError::EntityAlreadyExists(format!("Role with name {name} already exists.")));
+            return Err(StoreError::EntityAlreadyExists(format!(
+                "Role with name {name} already exists."
+            )));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM roles WHERE account_id = ?", account).await? >= quota::ROLES_PER_ACCOUNT {
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM roles WHERE account_id = ?",
+            account,
+        )
+        .await?
+            >= quota::ROLES_PER_ACCOUNT
+        {
             return Err(StoreError::LimitExceeded(format!(
                 "Cannot exceed quota for RolesPerAccount: {}",
                 quota::ROLES_PER_ACCOUNT
@@ -741,7 +966,13 @@ impl Store {
     }
 
     /// Updates the description and/or maximum session duration of a role.
-    pub async fn update_role(&self, account: &str, name: &str, description: Option<&str>, max_session_duration: Option<i64>) -> StoreResult<RoleRec> {
+    pub async fn update_role(
+        &self,
+        account: &str,
+        name: &str,
+        description: Option<&str>,
+        max_session_duration: Option<i64>,
+    ) -> StoreResult<RoleRec> {
         let mut tx = self.pool.begin().await?;
         let role = role_in(&mut tx, account, name).await?;
         sqlx::query("UPDATE roles SET description = COALESCE(?, description), max_session_duration = COALESCE(?, max_session_duration) WHERE role_id = ?")
@@ -755,7 +986,12 @@ impl Store {
         Ok(updated)
     }
 
-    pub async fn update_assume_role_policy(&self, account: &str, name: &str, document: &str) -> StoreResult<()> {
+    pub async fn update_assume_role_policy(
+        &self,
+        account: &str,
+        name: &str,
+        document: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let role = role_in(&mut tx, account, name).await?;
         sqlx::query("UPDATE roles SET assume_role_policy = ? WHERE role_id = ?")
@@ -771,21 +1007,53 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let role = role_in(&mut tx, account, name).await?;
         let id = role.role_id.as_str();
-        if count(&mut tx, "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'role' AND entity_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'role' AND entity_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must delete policies first.".into(),
+            ));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'role' AND entity_id = ?", id).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'role' AND entity_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must detach all policies first.".into(),
+            ));
         }
-        sqlx::query("DELETE FROM tags WHERE entity_id = ?").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sessions WHERE subject_id = ?").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM roles WHERE role_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM tags WHERE entity_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE subject_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM roles WHERE role_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.sessions_changed().await?;
         Ok(())
     }
 
-    pub async fn note_role_used(&self, role_id: &str, when: OffsetDateTime, region: &str) -> StoreResult<()> {
+    pub async fn note_role_used(
+        &self,
+        role_id: &str,
+        when: OffsetDateTime,
+        region: &str,
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE roles SET last_used_date = ?, last_used_region = ? WHERE role_id = ?")
             .bind(ts(when))
             .bind(region)
@@ -797,7 +1065,10 @@ impl Store {
 
     // ------------------------------------------------------------ managed policies
 
-    #[expect(clippy::too_many_arguments, reason = "one argument per CreatePolicy member")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one argument per CreatePolicy member"
+    )]
     pub async fn create_policy(
         &self,
         account: &str,
@@ -809,17 +1080,26 @@ impl Store {
         now: OffsetDateTime,
     ) -> StoreResult<PolicyRec> {
         let mut tx = self.pool.begin().await?;
-        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policies WHERE account_id = ? AND name_key = ?")
-            .bind(account)
-            .bind(key(name))
-            .fetch_one(&mut *tx)
-            .await?;
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM policies WHERE account_id = ? AND name_key = ?",
+        )
+        .bind(account)
+        .bind(key(name))
+        .fetch_one(&mut *tx)
+        .await?;
         if exists > 0 {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "A policy called {name} already exists. Duplicate names are not allowed."
             )));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM policies WHERE account_id = ?", account).await? >= quota::POLICIES_PER_ACCOUNT {
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM policies WHERE account_id = ?",
+            account,
+        )
+        .await?
+            >= quota::POLICIES_PER_ACCOUNT
+        {
             return Err(StoreError::LimitExceeded(format!(
                 "Cannot exceed quota for PoliciesPerAccount: {}",
                 quota::POLICIES_PER_ACCOUNT
@@ -862,16 +1142,23 @@ impl Store {
     }
 
     pub async fn policy(&self, arn: &str) -> StoreResult<PolicyRec> {
-        sqlx::query(&format!("SELECT {POLICY_COLUMNS} FROM policies p WHERE p.arn = ?"))
-            .bind(arn)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| policy_row(&r))
-            .ok_or_else(|| no_such_policy(arn))
+        sqlx::query(&format!(
+            "SELECT {POLICY_COLUMNS} FROM policies p WHERE p.arn = ?"
+        ))
+        .bind(arn)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| policy_row(&r))
+        .ok_or_else(|| no_such_policy(arn))
     }
 
     /// Customer managed policies of an account, by name.
-    pub async fn policies(&self, account: &str, path_prefix: &str, only_attached: bool) -> StoreResult<Vec<PolicyRec>> {
+    pub async fn policies(
+        &self,
+        account: &str,
+        path_prefix: &str,
+        only_attached: bool,
+    ) -> StoreResult<Vec<PolicyRec>> {
         let rows = sqlx::query(&format!(
             "SELECT {POLICY_COLUMNS} FROM policies p WHERE p.account_id = ? AND substr(p.path, 1, length(?)) = ? ORDER BY p.name_key"
         ))
@@ -894,16 +1181,38 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let id = id.ok_or_else(|| no_such_policy(arn))?;
-        if count(&mut tx, "SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = ?", arn).await? > 0 {
-            return Err(StoreError::DeleteConflict("Cannot delete a policy attached to entities.".into()));
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = ?",
+            arn,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete a policy attached to entities.".into(),
+            ));
         }
-        if count(&mut tx, "SELECT COUNT(*) FROM policy_versions WHERE policy_id = ?", &id).await? > 1 {
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM policy_versions WHERE policy_id = ?",
+            &id,
+        )
+        .await?
+            > 1
+        {
             return Err(StoreError::DeleteConflict(
                 "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.".into(),
             ));
         }
-        sqlx::query("DELETE FROM tags WHERE entity_id = ?").bind(&id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM policies WHERE policy_id = ?").bind(&id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM tags WHERE entity_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM policies WHERE policy_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -928,7 +1237,11 @@ impl Store {
             .collect())
     }
 
-    pub async fn policy_version(&self, arn: &str, version_id: &str) -> StoreResult<PolicyVersionRec> {
+    pub async fn policy_version(
+        &self,
+        arn: &str,
+        version_id: &str,
+    ) -> StoreResult<PolicyVersionRec> {
         self.policy_versions(arn)
             .await?
             .into_iter()
@@ -940,7 +1253,13 @@ impl Store {
             })
     }
 
-    pub async fn create_policy_version(&self, arn: &str, document: &str, set_default: bool, now: OffsetDateTime) -> StoreResult<PolicyVersionRec> {
+    pub async fn create_policy_version(
+        &self,
+        arn: &str,
+        document: &str,
+        set_default: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<PolicyVersionRec> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query("SELECT policy_id, next_version FROM policies WHERE arn = ?")
             .bind(arn)
@@ -949,7 +1268,14 @@ impl Store {
             .ok_or_else(|| no_such_policy(arn))?;
         let id: String = row.get(0);
         let number: i64 = row.get(1);
-        if count(&mut tx, "SELECT COUNT(*) FROM policy_versions WHERE policy_id = ?", &id).await? >= quota::VERSIONS_PER_POLICY {
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM policy_versions WHERE policy_id = ?",
+            &id,
+        )
+        .await?
+            >= quota::VERSIONS_PER_POLICY
+        {
             return Err(StoreError::LimitExceeded(format!(
                 "A managed policy can have up to {} versions. Before you create a new version, you must delete an existing version.",
                 quota::VERSIONS_PER_POLICY
@@ -984,7 +1310,9 @@ impl Store {
         let p = self.policy(arn).await?;
         self.policy_version(arn, version_id).await?;
         if p.default_version_id == version_id {
-            return Err(StoreError::DeleteConflict("Cannot delete the default version of a policy.".into()));
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete the default version of a policy.".into(),
+            ));
         }
         sqlx::query("DELETE FROM policy_versions WHERE policy_id = ? AND version_id = ?")
             .bind(&p.policy_id)
@@ -994,22 +1322,36 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_default_policy_version(&self, arn: &str, version_id: &str, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn set_default_policy_version(
+        &self,
+        arn: &str,
+        version_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         let p = self.policy(arn).await?;
         self.policy_version(arn, version_id).await?;
-        sqlx::query("UPDATE policies SET default_version_id = ?, update_date = ? WHERE policy_id = ?")
-            .bind(version_id)
-            .bind(ts(now))
-            .bind(&p.policy_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE policies SET default_version_id = ?, update_date = ? WHERE policy_id = ?",
+        )
+        .bind(version_id)
+        .bind(ts(now))
+        .bind(&p.policy_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     // ------------------------------------------------------------ attachments
 
     /// Attaches a managed policy; `policy_exists` is checked by the caller for AWS managed ARNs.
-    pub async fn attach_policy(&self, account: &str, ty: EntityType, name: &str, policy_arn: &str, now: OffsetDateTime) -> StoreResult<()> {
+    pub async fn attach_policy(
+        &self,
+        account: &str,
+        ty: EntityType,
+        name: &str,
+        policy_arn: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         // INVARIANT: the caller has checked that an AWS managed ARN is in the catalog.
@@ -1031,11 +1373,13 @@ impl Store {
         if attached > 0 {
             return Ok(());
         }
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policy_attachments WHERE entity_type = ? AND entity_id = ?")
-            .bind(ty.as_str())
-            .bind(&id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = ? AND entity_id = ?",
+        )
+        .bind(ty.as_str())
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
         if n >= quota::MANAGED_POLICIES_PER_ENTITY {
             let what = match ty {
                 EntityType::User => "PoliciesPerUser",
@@ -1059,7 +1403,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn detach_policy(&self, account: &str, ty: EntityType, name: &str, policy_arn: &str) -> StoreResult<()> {
+    pub async fn detach_policy(
+        &self,
+        account: &str,
+        ty: EntityType,
+        name: &str,
+        policy_arn: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         let done = sqlx::query("DELETE FROM policy_attachments WHERE entity_type = ? AND entity_id = ? AND policy_arn = ?")
@@ -1069,14 +1419,20 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(format!("Policy {policy_arn} was not found.")));
+            return Err(StoreError::NoSuchEntity(format!(
+                "Policy {policy_arn} was not found."
+            )));
         }
         tx.commit().await?;
         Ok(())
     }
 
     /// ARNs of the managed policies attached to an entity, in attachment order.
-    pub async fn attached_policies(&self, ty: EntityType, entity_id: &str) -> StoreResult<Vec<String>> {
+    pub async fn attached_policies(
+        &self,
+        ty: EntityType,
+        entity_id: &str,
+    ) -> StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar("SELECT policy_arn FROM policy_attachments WHERE entity_type = ? AND entity_id = ? ORDER BY attached, policy_arn")
             .bind(ty.as_str())
             .bind(entity_id)
@@ -1107,7 +1463,10 @@ impl Store {
     }
 
     /// Attachment counts of AWS managed policies in an account.
-    pub async fn aws_policy_attachment_counts(&self, account: &str) -> StoreResult<Vec<(String, i64)>> {
+    pub async fn aws_policy_attachment_counts(
+        &self,
+        account: &str,
+    ) -> StoreResult<Vec<(String, i64)>> {
         let rows = sqlx::query("SELECT policy_arn, COUNT(*) FROM policy_attachments WHERE account_id = ? AND policy_arn LIKE 'arn:aws:iam::aws:policy/%' GROUP BY policy_arn")
             .bind(account)
             .fetch_all(&self.pool)
@@ -1117,7 +1476,14 @@ impl Store {
 
     // ------------------------------------------------------------ inline policies
 
-    pub async fn put_inline_policy(&self, account: &str, ty: EntityType, name: &str, policy_name: &str, document: &str) -> StoreResult<()> {
+    pub async fn put_inline_policy(
+        &self,
+        account: &str,
+        ty: EntityType,
+        name: &str,
+        policy_name: &str,
+        document: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         sqlx::query("INSERT INTO inline_policies (entity_type, entity_id, name, document) VALUES (?, ?, ?, ?) ON CONFLICT (entity_type, entity_id, name) DO UPDATE SET document = excluded.document")
@@ -1138,7 +1504,13 @@ impl Store {
         ))
     }
 
-    pub async fn inline_policy(&self, account: &str, ty: EntityType, name: &str, policy_name: &str) -> StoreResult<(String, String)> {
+    pub async fn inline_policy(
+        &self,
+        account: &str,
+        ty: EntityType,
+        name: &str,
+        policy_name: &str,
+    ) -> StoreResult<(String, String)> {
         let mut tx = self.pool.begin().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         let doc: Option<String> = sqlx::query_scalar("SELECT document FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?")
@@ -1151,15 +1523,23 @@ impl Store {
             .ok_or_else(|| Self::no_such_inline(ty, policy_name))
     }
 
-    pub async fn delete_inline_policy(&self, account: &str, ty: EntityType, name: &str, policy_name: &str) -> StoreResult<()> {
+    pub async fn delete_inline_policy(
+        &self,
+        account: &str,
+        ty: EntityType,
+        name: &str,
+        policy_name: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
-        let done = sqlx::query("DELETE FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?")
-            .bind(ty.as_str())
-            .bind(&id)
-            .bind(policy_name)
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query(
+            "DELETE FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?",
+        )
+        .bind(ty.as_str())
+        .bind(&id)
+        .bind(policy_name)
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(Self::no_such_inline(ty, policy_name));
         }
@@ -1168,7 +1548,11 @@ impl Store {
     }
 
     /// Inline policies of an entity as `(name, document)`, by name.
-    pub async fn inline_policies(&self, ty: EntityType, entity_id: &str) -> StoreResult<Vec<(String, String)>> {
+    pub async fn inline_policies(
+        &self,
+        ty: EntityType,
+        entity_id: &str,
+    ) -> StoreResult<Vec<(String, String)>> {
         let rows = sqlx::query("SELECT name, document FROM inline_policies WHERE entity_type = ? AND entity_id = ? ORDER BY name")
             .bind(ty.as_str())
             .bind(entity_id)
@@ -1181,14 +1565,19 @@ impl Store {
 
     /// How many users, groups and roles a managed policy is attached to.
     pub async fn attachment_count(&self, policy_arn: &str) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = ?")
-            .bind(policy_arn)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = ?")
+                .bind(policy_arn)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// How many users and roles of an account use each policy as their permissions boundary.
-    pub async fn boundary_usage(&self, account: &str) -> StoreResult<std::collections::HashMap<String, i64>> {
+    pub async fn boundary_usage(
+        &self,
+        account: &str,
+    ) -> StoreResult<std::collections::HashMap<String, i64>> {
         let rows = sqlx::query(
             "SELECT permissions_boundary, COUNT(*) FROM ( \
                SELECT permissions_boundary FROM users WHERE account_id = ? AND permissions_boundary IS NOT NULL \
@@ -1203,15 +1592,29 @@ impl Store {
     }
 
     /// Sets or removes (`None`) the permissions boundary of a user or role.
-    pub async fn set_boundary(&self, account: &str, ty: EntityType, name: &str, boundary: Option<&str>) -> StoreResult<()> {
+    pub async fn set_boundary(
+        &self,
+        account: &str,
+        ty: EntityType,
+        name: &str,
+        boundary: Option<&str>,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         let sql = match ty {
             EntityType::User => "UPDATE users SET permissions_boundary = ? WHERE user_id = ?",
             EntityType::Role => "UPDATE roles SET permissions_boundary = ? WHERE role_id = ?",
-            EntityType::Group => return Err(StoreError::InvalidInput("Groups have no permissions boundary.".into())),
+            EntityType::Group => {
+                return Err(StoreError::InvalidInput(
+                    "Groups have no permissions boundary.".into(),
+                ))
+            }
         };
-        sqlx::query(sql).bind(boundary).bind(&id).execute(&mut *tx).await?;
+        sqlx::query(sql)
+            .bind(boundary)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

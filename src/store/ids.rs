@@ -9,7 +9,9 @@ const ID_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 fn random_from(chars: &[u8], len: usize) -> String {
     let mut rng = rand::thread_rng();
     let dist = Uniform::from(0..chars.len());
-    (0..len).map(|_| char::from(chars[dist.sample(&mut rng)])).collect()
+    (0..len)
+        .map(|_| char::from(chars[dist.sample(&mut rng)]))
+        .collect()
 }
 
 /// A 21-character unique id with its type prefix (`AIDA` users, `AGPA` groups, `AROA` roles,

@@ -85,11 +85,22 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(if memory { 1 } else { 4 })
             .min_connections(if memory { 1 } else { 0 })
-            .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
-            .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
+            .idle_timeout(if memory {
+                None
+            } else {
+                Some(Duration::from_secs(600))
+            })
+            .max_lifetime(if memory {
+                None
+            } else {
+                Some(Duration::from_secs(3600))
+            })
             .connect_with(options)
             .await?;
-        MIGRATOR.run(&pool).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
         let store = Store {
             pool,
             cache: std::sync::Arc::new(CredentialCache::new(root_access_key_id.to_owned(), root)),
@@ -118,7 +129,9 @@ impl Store {
             "roles",
             "users",
         ] {
-            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         self.cache.clear();
@@ -264,7 +277,13 @@ impl Store {
     }
 
     /// Records the last use of a long-term key in memory; written out by [`Store::flush_last_used`].
-    pub fn note_key_used(&self, access_key_id: &str, when: OffsetDateTime, service: &str, region: &str) {
+    pub fn note_key_used(
+        &self,
+        access_key_id: &str,
+        when: OffsetDateTime,
+        service: &str,
+        region: &str,
+    ) {
         self.cache.note_used(access_key_id, when, service, region);
     }
 

@@ -60,7 +60,11 @@ impl StsApi for AppState {
     }
 
     /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>
-    async fn assume_role(&self, ctx: &RequestContext, i: m::AssumeRoleRequest) -> Result<m::AssumeRoleResponse, ApiError> {
+    async fn assume_role(
+        &self,
+        ctx: &RequestContext,
+        i: m::AssumeRoleRequest,
+    ) -> Result<m::AssumeRoleResponse, ApiError> {
         if matches!(ctx.principal, Principal::Root { .. }) {
             return Err(ApiError::new(
                 ErrorCode::AccessDenied,
@@ -130,7 +134,9 @@ impl StsApi for AppState {
             principal: principal.clone(),
         };
         self.store.insert_session(&session).await?;
-        self.store.note_role_used(&role.role_id, ctx.now, &ctx.region).await?;
+        self.store
+            .note_role_used(&role.role_id, ctx.now, &ctx.region)
+            .await?;
         Ok(m::AssumeRoleResponse {
             credentials: Some(credentials_out(&session)),
             assumed_role_user: Some(m::AssumedRoleUser {
@@ -143,7 +149,11 @@ impl StsApi for AppState {
     }
 
     /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html>
-    async fn get_session_token(&self, ctx: &RequestContext, i: m::GetSessionTokenRequest) -> Result<m::GetSessionTokenResponse, ApiError> {
+    async fn get_session_token(
+        &self,
+        ctx: &RequestContext,
+        i: m::GetSessionTokenRequest,
+    ) -> Result<m::GetSessionTokenResponse, ApiError> {
         if ctx.temporary_credentials {
             return Err(ApiError::new(
                 ErrorCode::AccessDenied,
@@ -160,7 +170,8 @@ impl StsApi for AppState {
                 ))
             }
         };
-        let duration = i64::from(i.duration_seconds.unwrap_or(SESSION_TOKEN_DEFAULT as i32)).min(max);
+        let duration =
+            i64::from(i.duration_seconds.unwrap_or(SESSION_TOKEN_DEFAULT as i32)).min(max);
         let session = NewSession {
             access_key_id: ids::access_key_id("ASIA"),
             account_id: ctx.account_id.clone(),

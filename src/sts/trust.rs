@@ -4,7 +4,10 @@
 
 use crate::auth::Principal;
 use crate::iam::simulate::{principal_policies, PrincipalPolicies};
-use crate::policy::{self, ContextKeyType, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet, PolicySourceType};
+use crate::policy::{
+    self, ContextKeyType, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet,
+    PolicySourceType,
+};
 use crate::protocol::{ApiError, RequestContext};
 use crate::server::AppState;
 use crate::store::RoleRec;
@@ -18,7 +21,9 @@ fn identity_arn(p: &Principal) -> Option<String> {
             role_name,
             role_path,
             ..
-        } => Some(format!("arn:aws:iam::{account_id}:role{role_path}{role_name}")),
+        } => Some(format!(
+            "arn:aws:iam::{account_id}:role{role_path}{role_name}"
+        )),
         _ => None,
     }
 }
@@ -28,7 +33,10 @@ fn request_context(ctx: &RequestContext, extra: &[(&str, Option<&str>)]) -> poli
     let p = &ctx.principal;
     let mut c = policy::RequestContext::new();
     let mut s = |k: &str, v: String| c.insert(k, ContextKeyType::String, vec![v]);
-    s("aws:PrincipalArn", identity_arn(p).unwrap_or_else(|| p.arn()));
+    s(
+        "aws:PrincipalArn",
+        identity_arn(p).unwrap_or_else(|| p.arn()),
+    );
     s("aws:PrincipalAccount", ctx.account_id.clone());
     s("aws:userid", p.user_id());
     match p {
@@ -45,7 +53,11 @@ fn request_context(ctx: &RequestContext, extra: &[(&str, Option<&str>)]) -> poli
             s(k, (*v).to_owned());
         }
     }
-    c.insert("aws:SecureTransport", ContextKeyType::Boolean, vec!["false".into()]);
+    c.insert(
+        "aws:SecureTransport",
+        ContextKeyType::Boolean,
+        vec!["false".into()],
+    );
     c.insert(
         "aws:EpochTime",
         ContextKeyType::Numeric,
@@ -86,7 +98,11 @@ pub async fn allows(
     );
     if let Principal::User { user_id, .. } = &ctx.principal {
         for t in s.store.tags(user_id).await? {
-            context.insert(&format!("aws:PrincipalTag/{}", t.key), ContextKeyType::String, vec![t.value]);
+            context.insert(
+                &format!("aws:PrincipalTag/{}", t.key),
+                ContextKeyType::String,
+                vec![t.value],
+            );
         }
     }
     let set = PolicySet {
@@ -100,7 +116,11 @@ pub async fn allows(
             .iter()
             .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
             .collect(),
-        resource: Some(InputPolicy::new("AssumeRolePolicyDocument", PolicySourceType::Resource, &trust)),
+        resource: Some(InputPolicy::new(
+            "AssumeRolePolicyDocument",
+            PolicySourceType::Resource,
+            &trust,
+        )),
         ..PolicySet::default()
     };
     let principal = ctx.principal.arn();
