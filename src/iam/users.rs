@@ -494,6 +494,19 @@ pub async fn list_access_keys(
     ctx: &RequestContext,
     i: m::ListAccessKeysRequest,
 ) -> Result<m::ListAccessKeysResponse, ApiError> {
+    if i.user_name.is_none() && matches!(ctx.principal, Principal::Root { .. }) {
+        // The root user's own key: the configured root credentials.
+        return Ok(m::ListAccessKeysResponse {
+            access_key_metadata: vec![m::AccessKeyMetadata {
+                user_name: None,
+                access_key_id: Some(s.root_access_key_id.to_string()),
+                status: Some("Active".into()),
+                create_date: Some(time::OffsetDateTime::UNIX_EPOCH.into()),
+            }],
+            is_truncated: Some(false),
+            marker: None,
+        });
+    }
     let user = key_user(ctx, i.user_name).await?;
     let keys = s.store.access_keys(&ctx.account_id, &user).await?;
     let page = paginate(

@@ -22,6 +22,8 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<Clock>,
     pub account_id: Arc<str>,
+    /// The root credentials' access key id (configuration, not stored).
+    pub root_access_key_id: Arc<str>,
 }
 
 /// Startup failures, each naming what was wrong.
@@ -57,6 +59,7 @@ impl AppState {
             store,
             clock,
             account_id: Arc::from(config.account_id.as_str()),
+            root_access_key_id: Arc::from(config.root_access_key_id.as_str()),
         })
     }
 }
