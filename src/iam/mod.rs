@@ -4,6 +4,7 @@
 //! The generated [`IamApi`] trait answers `NotImplemented` for every operation not listed here.
 
 mod common;
+mod instance_profiles;
 mod managed;
 mod policies;
 mod roles;
@@ -21,7 +22,17 @@ impl IamApi for AppState {
     fn implements(&self, op: Operation) -> bool {
         matches!(
             op,
-            Operation::AddUserToGroup
+            Operation::CreateInstanceProfile
+                | Operation::GetInstanceProfile
+                | Operation::ListInstanceProfiles
+                | Operation::ListInstanceProfilesForRole
+                | Operation::DeleteInstanceProfile
+                | Operation::AddRoleToInstanceProfile
+                | Operation::RemoveRoleFromInstanceProfile
+                | Operation::TagInstanceProfile
+                | Operation::UntagInstanceProfile
+                | Operation::ListInstanceProfileTags
+                | Operation::AddUserToGroup
                 | Operation::AttachGroupPolicy
                 | Operation::AttachRolePolicy
                 | Operation::AttachUserPolicy
@@ -825,5 +836,75 @@ impl IamApi for AppState {
         input: m::ListPolicyTagsRequest,
     ) -> Result<m::ListPolicyTagsResponse, ApiError> {
         users::list_policy_tags(self, ctx, input).await
+    }
+    async fn create_instance_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::CreateInstanceProfileRequest,
+    ) -> Result<m::CreateInstanceProfileResponse, ApiError> {
+        instance_profiles::create_instance_profile(self, ctx, input).await
+    }
+    async fn get_instance_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::GetInstanceProfileRequest,
+    ) -> Result<m::GetInstanceProfileResponse, ApiError> {
+        instance_profiles::get_instance_profile(self, ctx, input).await
+    }
+    async fn list_instance_profiles(
+        &self,
+        ctx: &RequestContext,
+        input: m::ListInstanceProfilesRequest,
+    ) -> Result<m::ListInstanceProfilesResponse, ApiError> {
+        instance_profiles::list_instance_profiles(self, ctx, input).await
+    }
+    async fn list_instance_profiles_for_role(
+        &self,
+        ctx: &RequestContext,
+        input: m::ListInstanceProfilesForRoleRequest,
+    ) -> Result<m::ListInstanceProfilesForRoleResponse, ApiError> {
+        instance_profiles::list_instance_profiles_for_role(self, ctx, input).await
+    }
+    async fn delete_instance_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::DeleteInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        instance_profiles::delete_instance_profile(self, ctx, input).await
+    }
+    async fn add_role_to_instance_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::AddRoleToInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        instance_profiles::add_role_to_instance_profile(self, ctx, input).await
+    }
+    async fn remove_role_from_instance_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::RemoveRoleFromInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        instance_profiles::remove_role_from_instance_profile(self, ctx, input).await
+    }
+    async fn tag_instance_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::TagInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        instance_profiles::tag_instance_profile(self, ctx, input).await
+    }
+    async fn untag_instance_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::UntagInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        instance_profiles::untag_instance_profile(self, ctx, input).await
+    }
+    async fn list_instance_profile_tags(
+        &self,
+        ctx: &RequestContext,
+        input: m::ListInstanceProfileTagsRequest,
+    ) -> Result<m::ListInstanceProfileTagsResponse, ApiError> {
+        instance_profiles::list_instance_profile_tags(self, ctx, input).await
     }
 }

@@ -19,7 +19,7 @@ use ipnet::IpNet;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
-use super::context::RequestContext;
+use super::context::{ContextEntry, RequestContext};
 use super::pattern::{ArnPattern, Pattern};
 
 /// The operator family, without qualifier, `IfExists` or negation.
@@ -245,7 +245,15 @@ impl Condition {
 
     /// Decide this condition for the request.
     pub fn evaluate(&self, ctx: &RequestContext) -> bool {
-        let entry = ctx.get_lc(&self.key_lc);
+        self.evaluate_entry(ctx.get_lc(&self.key_lc), ctx)
+    }
+
+    /// [`evaluate`](Self::evaluate) with the request's entry for this key already looked up.
+    pub(crate) fn evaluate_entry(
+        &self,
+        entry: Option<&ContextEntry>,
+        ctx: &RequestContext,
+    ) -> bool {
         if let Values::Nulls(expect) = &self.values {
             let absent = entry.is_none_or(|e| e.values.is_empty());
             return expect.contains(&Some(absent));

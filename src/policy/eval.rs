@@ -11,7 +11,7 @@ use super::model::{
     ActionMatcher, AwsPrincipal, Effect, Policy, PrincipalMatcher, Principals, ResourceMatcher,
     Statement,
 };
-use super::pattern::ArnValue;
+use super::pattern::{ArnValue, Lowered};
 
 /// The final answer, spelled as `EvalDecision` spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -289,8 +289,13 @@ struct LayerOutcome<'a> {
     grant: Option<Grant>,
 }
 
+/// Room reserved for a layer's matched statements when the first one is found.
+const MATCHED_CAPACITY: usize = 16;
+
 struct Evaluator<'r, 'a> {
     req: &'r Request<'r>,
+    /// The action lowered once for the case-insensitive action patterns.
+    action: Lowered<'r>,
     resource: ArnValue<'r>,
     caller: Caller<'r>,
     missing: Vec<String>,
@@ -315,13 +320,18 @@ impl<'r, 'a> Evaluator<'r, 'a> {
                     start: st.start,
                     end: st.end,
                 };
-                match st.effect {
-                    Effect::Deny => out.denies.push(m),
+                let list = match st.effect {
+                    Effect::Deny => &mut out.denies,
                     Effect::Allow => {
                         out.grant = out.grant.max(Some(grant));
-                        out.allows.push(m);
+                        &mut out.allows
                     }
+                };
+                if list.capacity() == 0 {
+                    // One allocation for the usual handful of matches, not one per doubling.
+                    list.reserve(MATCHED_CAPACITY);
                 }
+                list.push(m);
             }
         }
         out
@@ -330,11 +340,11 @@ impl<'r, 'a> Evaluator<'r, 'a> {
     /// Does the statement apply to the request? `Some(grant)` says how it names the caller
     /// (`Direct` for identity-style statements, which apply to their holder).
     fn applies(&mut self, st: &Statement) -> Option<Grant> {
-        let action = self.req.action;
         let ctx = self.req.context;
+        let action = &self.action;
         let action_ok = match &st.actions {
-            ActionMatcher::Action(ps) => ps.iter().any(|p| p.matches(action, ctx)),
-            ActionMatcher::NotAction(ps) => !ps.iter().any(|p| p.matches(action, ctx)),
+            ActionMatcher::Action(ps) => ps.any_matches(action, ctx),
+            ActionMatcher::NotAction(ps) => !ps.any_matches(action, ctx),
         };
         if !action_ok {
             return None;
@@ -362,12 +372,11 @@ impl<'r, 'a> Evaluator<'r, 'a> {
         };
         let mut all = true;
         for c in &st.conditions {
-            if ctx.get_lc(c.key_lc()).is_none()
-                && !self.missing.iter().any(|m| m.eq_ignore_ascii_case(&c.key))
-            {
+            let entry = ctx.get_lc(c.key_lc());
+            if entry.is_none() && !self.missing.iter().any(|m| m.eq_ignore_ascii_case(&c.key)) {
                 self.missing.push(c.key.clone());
             }
-            if all && !c.evaluate(ctx) {
+            if all && !c.evaluate_entry(entry, ctx) {
                 all = false;
             }
         }
@@ -377,8 +386,12 @@ impl<'r, 'a> Evaluator<'r, 'a> {
 
 /// Decide `request` against `policies`.
 pub fn evaluate<'a>(policies: &PolicySet<'a>, request: &Request<'_>) -> EvaluationResult<'a> {
+    // The action lowered once per request, on the stack unless unusually long.
+    let mut action_buf = [0u8; 128];
+    let mut action_heap = Vec::new();
     let mut ev = Evaluator {
         req: request,
+        action: Lowered::new(request.action, &mut action_buf, &mut action_heap),
         resource: ArnValue::new(request.resource),
         caller: Caller::parse(request.principal),
         missing: Vec::new(),
@@ -417,8 +430,8 @@ pub fn evaluate<'a>(policies: &PolicySet<'a>, request: &Request<'_>) -> Evaluati
     let decision = decide(&outcomes, same_account);
     let layers = outcomes.layer_decisions();
     let matched_statements = match decision {
-        Decision::ExplicitDeny => outcomes.all(true),
-        Decision::Allowed => outcomes.all(false),
+        Decision::ExplicitDeny => outcomes.into_matched(true),
+        Decision::Allowed => outcomes.into_matched(false),
         Decision::ImplicitDeny => Vec::new(),
     };
     EvaluationResult {
@@ -450,20 +463,34 @@ impl<'a> Outcomes<'a> {
         ]
     }
 
-    /// Deny statements of every layer (`denies`), or allow statements.
-    fn all(&self, denies: bool) -> Vec<MatchedStatement<'a>> {
-        self.each()
-            .into_iter()
-            .filter_map(|(_, o)| o)
-            .flat_map(|o| if denies { &o.denies } else { &o.allows }.iter().cloned())
-            .collect()
+    /// Deny statements of every layer (`denies`), or allow statements, in layer order;
+    /// moved, not copied.
+    fn into_matched(self, denies: bool) -> Vec<MatchedStatement<'a>> {
+        let mut out: Vec<MatchedStatement<'a>> = Vec::new();
+        let layers = [
+            self.scp,
+            self.rcp,
+            self.resource,
+            Some(self.identity),
+            self.boundary,
+            self.session,
+        ];
+        for o in layers.into_iter().flatten() {
+            let list = if denies { o.denies } else { o.allows };
+            if out.is_empty() {
+                out = list;
+            } else {
+                out.extend(list);
+            }
+        }
+        out
     }
 
     fn layer_decisions(&self) -> Vec<LayerDecision> {
-        self.each()
-            .into_iter()
-            .filter_map(|(layer, o)| {
-                o.map(|o| LayerDecision {
+        let mut out = Vec::with_capacity(6);
+        for (layer, o) in self.each() {
+            if let Some(o) = o {
+                out.push(LayerDecision {
                     layer,
                     decision: if !o.denies.is_empty() {
                         Decision::ExplicitDeny
@@ -472,9 +499,10 @@ impl<'a> Outcomes<'a> {
                     } else {
                         Decision::ImplicitDeny
                     },
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        out
     }
 }
 

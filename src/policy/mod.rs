@@ -32,6 +32,17 @@
 //! assert_eq!(evaluate(&set, &request).decision, Decision::Allowed);
 //! ```
 
+// Panic-free code: no policy text or request may crash an evaluation.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 mod condition;
 mod context;
 mod error;

@@ -4,7 +4,7 @@
 use super::condition::{Condition, Operator};
 use super::error::PolicyError;
 use super::json::{self, LineIndex, Position};
-use super::pattern::{ArnPattern, Pattern};
+use super::pattern::{ActionPatterns, ArnPattern};
 use super::raw::{self, RawPolicy, RawPrincipal, RawStatement, VERSION_2008, VERSION_2012};
 
 /// Where a policy document is used; decides which elements it must and must not have.
@@ -55,8 +55,8 @@ pub struct Principals {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ActionMatcher {
-    Action(Vec<Pattern>),
-    NotAction(Vec<Pattern>),
+    Action(ActionPatterns),
+    NotAction(ActionPatterns),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -479,14 +479,9 @@ fn statement(
         Some("Deny") => Effect::Deny,
         _ => return Err(PolicyError::LegacyParsing),
     };
-    let action_patterns = |list: &Vec<String>| -> Vec<Pattern> {
-        list.iter()
-            .map(|a| Pattern::new(a, true, true, false))
-            .collect()
-    };
     let actions = match (&st.action, &st.not_action) {
-        (Some(a), _) => ActionMatcher::Action(action_patterns(a)),
-        (None, Some(a)) => ActionMatcher::NotAction(action_patterns(a)),
+        (Some(a), _) => ActionMatcher::Action(ActionPatterns::new(a)),
+        (None, Some(a)) => ActionMatcher::NotAction(ActionPatterns::new(a)),
         (None, None) => return Err(PolicyError::MissingActions),
     };
     let arn_patterns = |list: &Vec<String>| -> Vec<ArnPattern> {

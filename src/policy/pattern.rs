@@ -154,6 +154,348 @@ enum Op {
     One,
 }
 
+/// One step of a pattern with variables. Literal text is lower-cased at parse time when the
+/// pattern folds case; a variable's value is substituted per request, always as literal text.
+#[derive(Debug, Clone, PartialEq)]
+enum DynOp {
+    Lit(String),
+    Star,
+    One,
+    /// Index into [`Dynamic::vars`].
+    Var(usize),
+}
+
+/// A pattern with variables, matched piece by piece against the request without building
+/// the substituted text.
+#[derive(Debug, Clone, PartialEq)]
+struct Dynamic {
+    /// The segments as parsed, for [`Pattern::variables`].
+    segs: Vec<Seg>,
+    /// Literal text before the first variable or wildcard (lower-cased when folding): a
+    /// cheap rejection before any variable is looked up.
+    lead: String,
+    ops: Vec<DynOp>,
+    /// `(key, default)` of each variable, in order; `None` when a reference is broken (the
+    /// pattern then matches nothing).
+    vars: Option<Vec<(String, Option<String>)>>,
+    /// No `?` and no `*` but possibly a final one: matched by comparing the pieces in turn,
+    /// without backtracking.
+    linear: bool,
+}
+
+impl Dynamic {
+    fn new(segs: Vec<Seg>, fold: bool) -> Dynamic {
+        let fold_str = |s: &str| {
+            if fold {
+                s.to_ascii_lowercase()
+            } else {
+                s.to_string()
+            }
+        };
+        let mut ops: Vec<DynOp> = Vec::with_capacity(segs.len());
+        let mut vars: Option<Vec<(String, Option<String>)>> = Some(Vec::new());
+        for seg in &segs {
+            match seg {
+                Seg::Lit(l) => ops.push(DynOp::Lit(fold_str(l))),
+                Seg::Star => {
+                    if ops.last() != Some(&DynOp::Star) {
+                        ops.push(DynOp::Star);
+                    }
+                }
+                Seg::One => ops.push(DynOp::One),
+                Seg::Var {
+                    key,
+                    default,
+                    broken,
+                } => {
+                    if *broken {
+                        vars = None;
+                    }
+                    if let Some(v) = vars.as_mut() {
+                        ops.push(DynOp::Var(v.len()));
+                        v.push((key.clone(), default.clone()));
+                    }
+                }
+            }
+        }
+        let lead = match segs.first() {
+            Some(Seg::Lit(l)) => fold_str(l),
+            _ => String::new(),
+        };
+        let linear = match ops.split_last() {
+            Some((last, init)) => {
+                init.iter()
+                    .all(|o| matches!(o, DynOp::Lit(_) | DynOp::Var(_)))
+                    && !matches!(last, DynOp::One)
+            }
+            None => true,
+        };
+        Dynamic {
+            segs,
+            lead,
+            ops,
+            vars,
+            linear,
+        }
+    }
+
+    #[inline(never)]
+    fn matches<'c>(&'c self, text: &[u8], fold: bool, ctx: &'c RequestContext) -> bool {
+        let Some(vars) = &self.vars else {
+            return false;
+        };
+        if !starts_with(text, self.lead.as_bytes(), fold) {
+            return false;
+        }
+        let resolve = |(key, default): &'c (String, Option<String>)| -> Option<&'c [u8]> {
+            ctx.single_value(key)
+                .or(default.as_deref())
+                .map(str::as_bytes)
+        };
+        // Variables resolved once, on the stack for the usual handful.
+        const INLINE: usize = 4;
+        if vars.len() <= INLINE {
+            let mut values: [&[u8]; INLINE] = [&[]; INLINE];
+            for (slot, var) in values.iter_mut().zip(vars) {
+                match resolve(var) {
+                    Some(v) => *slot = v,
+                    None => return false,
+                }
+            }
+            self.run(&values, text, fold)
+        } else {
+            let mut values: Vec<&[u8]> = Vec::with_capacity(vars.len());
+            for var in vars {
+                match resolve(var) {
+                    Some(v) => values.push(v),
+                    None => return false,
+                }
+            }
+            self.run(&values, text, fold)
+        }
+    }
+
+    fn run(&self, values: &[&[u8]], text: &[u8], fold: bool) -> bool {
+        if self.linear {
+            linear_dyn(&self.ops, values, text, fold)
+        } else {
+            glob_dyn(&self.ops, values, text, fold)
+        }
+    }
+}
+
+/// Match a pattern of literals and variables, possibly ending in `*`: each piece in turn.
+fn linear_dyn(ops: &[DynOp], values: &[&[u8]], text: &[u8], fold: bool) -> bool {
+    let mut rest = text;
+    for op in ops {
+        let piece: &[u8] = match op {
+            DynOp::Lit(l) => l.as_bytes(),
+            DynOp::Var(v) => match values.get(*v) {
+                Some(v) => v,
+                None => return false,
+            },
+            DynOp::Star => return true,
+            DynOp::One => return false,
+        };
+        match rest.get(..piece.len()) {
+            Some(head) if eq_bytes(head, piece, fold) => {
+                rest = rest.get(piece.len()..).unwrap_or_default();
+            }
+            _ => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// A statement's `Action` or `NotAction` list: case-insensitive wildcard patterns, and a
+/// filter on the service prefix they name.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ActionPatterns {
+    patterns: Vec<Pattern>,
+    /// A bit per service a pattern names literally (`s3` in `s3:Get*`, see [`service_bit`]),
+    /// every bit when a pattern's service is not literal (`*`, `s3*`, `s?:x`). An action
+    /// whose service bit is clear here matches none of the patterns.
+    services: u64,
+}
+
+impl ActionPatterns {
+    pub fn new(list: &[String]) -> ActionPatterns {
+        let mut services = 0u64;
+        let patterns = list
+            .iter()
+            .map(|a| {
+                let segs = tokenize(a, true, false);
+                // A match starts with the pattern's leading literal; if that holds a colon,
+                // the action's service is the text before it.
+                services |= match segs.first() {
+                    Some(Seg::Lit(lead)) => match lead.split_once(':') {
+                        Some((service, _)) => service_bit(service.to_ascii_lowercase().as_bytes()),
+                        None => u64::MAX,
+                    },
+                    _ => u64::MAX,
+                };
+                Pattern::from_segs(segs, true)
+            })
+            .collect();
+        ActionPatterns { patterns, services }
+    }
+
+    /// Does any pattern match the action?
+    #[inline]
+    pub fn any_matches(&self, action: &Lowered<'_>, ctx: &RequestContext) -> bool {
+        if self.services & action.service == 0 {
+            return false;
+        }
+        for p in &self.patterns {
+            if p.matches_lowered(action, ctx) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// One of 64 bits for a (lower-case) service prefix, by an FNV-1a hash.
+fn service_bit(service: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in service {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    1u64 << (h >> 58)
+}
+
+/// A text prepared for case-insensitive patterns: lowered once (ASCII letters only), with
+/// its first eight bytes packed for a one-instruction comparison.
+pub(crate) struct Lowered<'t> {
+    text: &'t str,
+    lc: &'t [u8],
+    head: u64,
+    /// [`service_bit`] of the text before the first colon (of the whole text without one).
+    service: u64,
+}
+
+impl<'t> Lowered<'t> {
+    /// Lower `text` into `buf` when it fits, into `heap` otherwise.
+    pub fn new(text: &'t str, buf: &'t mut [u8], heap: &'t mut Vec<u8>) -> Lowered<'t> {
+        let lc: &'t [u8] = match buf.get_mut(..text.len()) {
+            Some(b) => {
+                b.copy_from_slice(text.as_bytes());
+                b.make_ascii_lowercase();
+                b
+            }
+            None => {
+                *heap = text.as_bytes().to_ascii_lowercase();
+                heap
+            }
+        };
+        let service = lc.split(|&b| b == b':').next().unwrap_or_default();
+        Lowered {
+            text,
+            lc,
+            head: pack(lc).0,
+            service: service_bit(service),
+        }
+    }
+}
+
+/// The first (up to) eight bytes of `bytes`, little-endian, and a mask of those present.
+#[inline]
+fn pack(bytes: &[u8]) -> (u64, u64) {
+    if let Some(first) = bytes.first_chunk::<8>() {
+        return (u64::from_le_bytes(*first), u64::MAX);
+    }
+    let mut value = 0u64;
+    let mut mask = 0u64;
+    for (i, b) in bytes.iter().enumerate() {
+        value |= u64::from(*b) << (8 * i);
+        mask |= 0xFF << (8 * i);
+    }
+    (value, mask)
+}
+
+/// The last (up to) eight bytes, packed as [`pack`] does.
+#[inline]
+fn pack_last(bytes: &[u8]) -> u64 {
+    match bytes.last_chunk::<8>() {
+        Some(last) => u64::from_le_bytes(*last),
+        None => pack(bytes).0,
+    }
+}
+
+/// Equal slices of the same length whose first eight bytes are already known equal.
+#[inline]
+fn tail_eq(a: &[u8], b: &[u8]) -> bool {
+    match (a.get(8..), b.get(8..)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a.len() == b.len(),
+    }
+}
+
+/// `text` starts with `prefix`, ignoring ASCII case when folding.
+#[inline]
+fn starts_with(text: &[u8], prefix: &[u8], fold: bool) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|t| eq_bytes(t, prefix, fold))
+}
+
+/// Equal bytes, ignoring ASCII case when folding.
+#[inline]
+fn eq_bytes(a: &[u8], b: &[u8], fold: bool) -> bool {
+    if fold {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
+/// Wildcard match of a pattern with variables: the same walk as [`glob`] (one backtrack
+/// point, the last `*`), comparing each literal or substituted value as a whole.
+fn glob_dyn(ops: &[DynOp], values: &[&[u8]], text: &[u8], fold: bool) -> bool {
+    let (mut i, mut t) = (0usize, 0usize);
+    // (op after the last `*`, text position it was tried from)
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        let lit: Option<&[u8]> = match ops.get(i) {
+            Some(DynOp::Star) => {
+                star = Some((i + 1, t));
+                i += 1;
+                continue;
+            }
+            Some(DynOp::One) => match text.get(t) {
+                Some(&c) => {
+                    t += utf8_len(c);
+                    i += 1;
+                    continue;
+                }
+                None => None,
+            },
+            Some(DynOp::Lit(l)) => Some(l.as_bytes()),
+            Some(DynOp::Var(v)) => values.get(*v).copied(),
+            None if t == text.len() => return true,
+            None => None,
+        };
+        if let Some(l) = lit {
+            if text.get(t..).is_some_and(|rest| starts_with(rest, l, fold)) {
+                t += l.len();
+                i += 1;
+                continue;
+            }
+        }
+        match star {
+            Some((si, st)) => match text.get(st) {
+                Some(&c) => {
+                    let next = st + utf8_len(c);
+                    star = Some((si, next));
+                    i = si;
+                    t = next;
+                }
+                None => return false,
+            },
+            None => return false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Compiled {
     /// No variables, wildcards on.
@@ -163,7 +505,7 @@ enum Compiled {
     /// No variables, a literal followed by one final `*` (`s3:Get*`, `bucket/*`).
     Prefix(String),
     /// Resolved per request.
-    Dynamic(Vec<Seg>),
+    Dynamic(Dynamic),
 }
 
 /// A compiled string pattern (action, resource part, or condition value).
@@ -173,6 +515,11 @@ pub(crate) struct Pattern {
     fold: bool,
     /// True when the whole pattern is a single `*`.
     any: bool,
+    /// The first (up to) eight bytes of the pattern's leading literal (lower-cased when
+    /// folding), packed as [`pack`] does, and which of them are present. A text the pattern
+    /// matches starts with them.
+    head: u64,
+    head_mask: u64,
 }
 
 impl Pattern {
@@ -186,7 +533,7 @@ impl Pattern {
         let has_vars = segs.iter().any(|s| matches!(s, Seg::Var { .. }));
         let has_wildcards = segs.iter().any(|s| matches!(s, Seg::Star | Seg::One));
         let compiled = if has_vars {
-            Compiled::Dynamic(segs)
+            Compiled::Dynamic(Dynamic::new(segs, fold))
         } else if let [Seg::Lit(lit), Seg::Star] = segs.as_slice() {
             let mut lit = lit.clone();
             if fold {
@@ -207,17 +554,34 @@ impl Pattern {
             }
             Compiled::Exact(s)
         };
+        let (head, head_mask) = match &compiled {
+            Compiled::Prefix(t) | Compiled::Exact(t) => pack(t.as_bytes()),
+            Compiled::Dynamic(d) => pack(d.lead.as_bytes()),
+            Compiled::Glob(prog) => {
+                let lead: Vec<u8> = prog
+                    .iter()
+                    .take(8)
+                    .map_while(|op| match op {
+                        Op::Byte(b) => Some(*b),
+                        Op::Star | Op::One => None,
+                    })
+                    .collect();
+                pack(&lead)
+            }
+        };
         Pattern {
             compiled,
             fold,
             any,
+            head,
+            head_mask,
         }
     }
 
     /// Variable keys this pattern references (lower-case).
     pub fn variables(&self) -> impl Iterator<Item = &str> {
         let segs: &[Seg] = match &self.compiled {
-            Compiled::Dynamic(s) => s,
+            Compiled::Dynamic(d) => &d.segs,
             _ => &[],
         };
         segs.iter().filter_map(|s| match s {
@@ -227,113 +591,53 @@ impl Pattern {
     }
 
     /// Does `text` match? A variable that cannot be resolved makes the pattern match nothing.
+    #[inline]
     pub fn matches(&self, text: &str, ctx: &RequestContext) -> bool {
+        self.matches_bytes(text.as_bytes(), self.fold, ctx)
+    }
+
+    /// [`matches`](Self::matches) for a text prepared once for many case-insensitive
+    /// patterns (the request's action). Such patterns are compiled lower-case, so a literal
+    /// pattern is decided by comparing the packed first eight bytes, then any rest.
+    #[inline(always)]
+    pub fn matches_lowered(&self, t: &Lowered<'_>, ctx: &RequestContext) -> bool {
+        if !self.fold {
+            return self.matches(t.text, ctx);
+        }
+        // A text shorter than the packed bytes is padded with zeros: a lead holding a NUL
+        // may pass here, never the other way round.
+        if t.head & self.head_mask != self.head {
+            return false;
+        }
         if self.any {
             return true;
         }
         match &self.compiled {
-            Compiled::Glob(prog) => glob(prog, text.as_bytes(), self.fold),
-            Compiled::Prefix(p) => text.as_bytes().get(..p.len()).is_some_and(|t| {
-                if self.fold {
-                    t.eq_ignore_ascii_case(p.as_bytes())
-                } else {
-                    t == p.as_bytes()
-                }
-            }),
-            Compiled::Exact(s) => {
-                if self.fold {
-                    s.len() == text.len() && s.as_bytes().eq_ignore_ascii_case(text.as_bytes())
-                } else {
-                    s == text
-                }
+            Compiled::Prefix(p) => {
+                let p = p.as_bytes();
+                t.lc.len() >= p.len() && tail_eq(t.lc.get(..p.len()).unwrap_or_default(), p)
             }
-            Compiled::Dynamic(segs) => {
-                // Cheap rejection on the literal text before the first variable.
-                if let Some(Seg::Lit(prefix)) = segs.first() {
-                    let p = prefix.as_bytes();
-                    let same = text.as_bytes().get(..p.len()).is_some_and(|t| {
-                        if self.fold {
-                            t.eq_ignore_ascii_case(p)
-                        } else {
-                            t == p
-                        }
-                    });
-                    if !same {
-                        return false;
-                    }
-                }
-                let mut prog = ProgBuf::default();
-                for seg in segs {
-                    match seg {
-                        Seg::Lit(s) => prog.push_str(s, self.fold),
-                        Seg::Star => prog.push(Op::Star),
-                        Seg::One => prog.push(Op::One),
-                        Seg::Var {
-                            key,
-                            default,
-                            broken,
-                        } => {
-                            if *broken {
-                                return false;
-                            }
-                            match ctx.single_value(key).or(default.as_deref()) {
-                                Some(v) => prog.push_str(v, self.fold),
-                                None => return false,
-                            }
-                        }
-                    }
-                }
-                glob(prog.as_slice(), text.as_bytes(), self.fold)
+            Compiled::Exact(e) => {
+                let e = e.as_bytes();
+                t.lc.len() == e.len() && tail_eq(t.lc, e)
             }
-        }
-    }
-}
-
-/// A byte program built per request for patterns with variables: on the stack unless long.
-struct ProgBuf {
-    stack: [Op; 128],
-    len: usize,
-    heap: Vec<Op>,
-}
-
-impl Default for ProgBuf {
-    fn default() -> Self {
-        ProgBuf {
-            stack: [Op::Star; 128],
-            len: 0,
-            heap: Vec::new(),
-        }
-    }
-}
-
-impl ProgBuf {
-    fn push(&mut self, op: Op) {
-        if op == Op::Star && self.as_slice().last() == Some(&Op::Star) {
-            return;
-        }
-        if self.heap.is_empty() {
-            if let Some(slot) = self.stack.get_mut(self.len) {
-                *slot = op;
-                self.len += 1;
-                return;
-            }
-            self.heap
-                .extend_from_slice(self.stack.get(..self.len).unwrap_or_default());
-        }
-        self.heap.push(op);
-    }
-
-    fn push_str(&mut self, s: &str, fold: bool) {
-        for b in s.bytes() {
-            self.push(Op::Byte(if fold { b.to_ascii_lowercase() } else { b }));
+            Compiled::Glob(_) | Compiled::Dynamic(_) => self.matches_bytes(t.lc, false, ctx),
         }
     }
 
-    fn as_slice(&self) -> &[Op] {
-        if self.heap.is_empty() {
-            self.stack.get(..self.len).unwrap_or_default()
-        } else {
-            &self.heap
+    /// `fold`: compare the text ignoring ASCII case (off when the text is already lowered).
+    #[inline]
+    fn matches_bytes(&self, text: &[u8], fold: bool, ctx: &RequestContext) -> bool {
+        if self.any {
+            return true;
+        }
+        match &self.compiled {
+            Compiled::Prefix(p) => starts_with(text, p.as_bytes(), fold),
+            Compiled::Exact(s) => s.len() == text.len() && eq_bytes(text, s.as_bytes(), fold),
+            Compiled::Glob(prog) => glob(prog, text, fold),
+            // Substituted values are not lower-cased: they always compare with the pattern's
+            // own folding.
+            Compiled::Dynamic(d) => d.matches(text, self.fold, ctx),
         }
     }
 }
@@ -372,6 +676,7 @@ fn utf8_len(b: u8) -> usize {
 }
 
 /// Iterative wildcard match with one backtrack point: linear in practice, never recursive.
+#[inline(never)]
 fn glob(prog: &[Op], text: &[u8], fold: bool) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
@@ -420,6 +725,15 @@ fn glob(prog: &[Op], text: &[u8], fold: bool) -> bool {
 pub(crate) struct ArnPattern {
     whole: Pattern,
     parts: Option<Vec<Pattern>>,
+    /// The literal text the pattern starts with, up to its first wildcard or variable. An
+    /// ARN that matches part by part starts with it too: one comparison rejects most ARNs.
+    lead: String,
+    /// `lead` holds all five separators: the first five parts are literal, so an ARN that
+    /// starts with `lead` has them; only the resource part is left to check.
+    lead_covers_head: bool,
+    /// The last (up to) eight bytes of `lead`, packed: ARNs mostly differ from a pattern
+    /// near the end of its lead (`arn:aws:s3:::bucket-3/`), so these are compared first.
+    lead_tail: u64,
 }
 
 impl ArnPattern {
@@ -431,9 +745,18 @@ impl ArnPattern {
                 .map(|p| Pattern::from_segs(p, false))
                 .collect()
         });
+        let lead = match segs.first() {
+            Some(Seg::Lit(l)) => l.clone(),
+            _ => String::new(),
+        };
+        let lead_covers_head = lead.bytes().filter(|&b| b == b':').count() >= 5;
+        let lead_tail = pack_last(lead.as_bytes());
         ArnPattern {
             whole: Pattern::from_segs(segs, false),
             parts,
+            lead,
+            lead_covers_head,
+            lead_tail,
         }
     }
 
@@ -450,12 +773,25 @@ impl ArnPattern {
             return true;
         }
         match (&self.parts, &value.parts) {
-            // The resource part is the most selective: check it first.
-            (Some(parts), Some(values)) => parts
-                .iter()
-                .zip(values.iter())
-                .rev()
-                .all(|(p, v)| p.matches(v, ctx)),
+            (Some(parts), Some(values)) => {
+                let (whole, lead) = (value.whole.as_bytes(), self.lead.as_bytes());
+                let head = whole.get(..lead.len()).unwrap_or_default();
+                if head.len() != lead.len() || pack_last(head) != self.lead_tail || head != lead {
+                    return false;
+                }
+                if self.lead_covers_head {
+                    return match (parts.last(), values.last()) {
+                        (Some(p), Some(v)) => p.matches(v, ctx),
+                        _ => false,
+                    };
+                }
+                // The resource part is the most selective: check it first.
+                parts
+                    .iter()
+                    .zip(values.iter())
+                    .rev()
+                    .all(|(p, v)| p.matches(v, ctx))
+            }
             (Some(_), None) => false,
             // Each of the six parts is checked separately, so a pattern with fewer parts
             // matches no ARN; it can still equal a value that is not an ARN either.

@@ -151,7 +151,7 @@ async fn group_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<Gro
         .ok_or_else(|| no_such_group(name))
 }
 
-async fn role_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<RoleRec> {
+pub(super) async fn role_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<RoleRec> {
     sqlx::query("SELECT * FROM roles WHERE account_id = ? AND name_key = ?")
         .bind(account)
         .bind(key(name))
@@ -168,6 +168,8 @@ pub enum TagTarget<'a> {
     Named(EntityType, &'a str),
     /// A customer managed policy by ARN.
     Policy(&'a str),
+    /// An instance profile by name.
+    InstanceProfile(&'a str),
 }
 
 async fn tag_target_id(
@@ -187,6 +189,11 @@ async fn tag_target_id(
             .await?;
             id.ok_or_else(|| no_such_policy(arn))
         }
+        TagTarget::InstanceProfile(name) => {
+            Ok(super::instance_profiles::profile_in(tx, account, name)
+                .await?
+                .instance_profile_id)
+        }
     }
 }
 
@@ -204,7 +211,7 @@ async fn entity_id(
     })
 }
 
-async fn insert_tags(tx: &mut Tx<'_>, entity_id: &str, tags: &[Tag]) -> StoreResult<()> {
+pub(super) async fn insert_tags(tx: &mut Tx<'_>, entity_id: &str, tags: &[Tag]) -> StoreResult<()> {
     let start: i64 = count(
         tx,
         "SELECT COALESCE(MAX(position), 0) FROM tags WHERE entity_id = ?",
@@ -948,6 +955,14 @@ impl Store {
         Ok(rec)
     }
 
+    pub async fn role_by_id(&self, role_id: &str) -> StoreResult<Option<RoleRec>> {
+        Ok(sqlx::query("SELECT * FROM roles WHERE role_id = ?")
+            .bind(role_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| role_row(&r)))
+    }
+
     pub async fn role(&self, account: &str, name: &str) -> StoreResult<RoleRec> {
         let mut tx = self.pool.begin().await?;
         role_in(&mut tx, account, name).await
@@ -1029,6 +1044,18 @@ impl Store {
         {
             return Err(StoreError::DeleteConflict(
                 "Cannot delete entity, must detach all policies first.".into(),
+            ));
+        }
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM instance_profile_roles WHERE role_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must remove roles from instance profile first.".into(),
             ));
         }
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")

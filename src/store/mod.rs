@@ -117,6 +117,8 @@ impl Store {
     pub async fn reset(&self) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for table in [
+            "instance_profile_roles",
+            "instance_profiles",
             "group_members",
             "tags",
             "access_keys",
@@ -314,4 +316,5 @@ impl Store {
 }
 
 mod entities;
+mod instance_profiles;
 pub use entities::*;

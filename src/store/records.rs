@@ -105,3 +105,14 @@ pub struct PolicyEntity {
     pub name: String,
     pub id: String,
 }
+
+#[derive(Debug, Clone)]
+pub struct InstanceProfileRec {
+    pub instance_profile_id: String,
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub create_date: OffsetDateTime,
+    /// Filled by the store when the profile is read.
+    pub roles: Vec<RoleRec>,
+}
