@@ -55,9 +55,6 @@ fn every_model_pattern_compiles_or_is_known_unsupported() {
             }
         }
     }
-    // Only look-around patterns are left to length checks; keep this list short and known.
-    assert_eq!(
-        unsupported,
-        vec!["^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$".to_owned()]
-    );
+    // Look-around patterns have hand-written equivalents in the generator; none is left out.
+    assert!(unsupported.is_empty(), "{unsupported:?}");
 }

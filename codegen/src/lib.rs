@@ -740,6 +740,18 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
 /// `None` for patterns the `regex` crate cannot express (look-around); those members are
 /// checked for length and enum only.
 pub fn translate_pattern(p: &str) -> Option<String> {
+    // Look-around patterns, rewritten by hand into equivalents the `regex` crate accepts. Each
+    // holds together with the shape's length bounds, which are checked separately.
+    const EQUIVALENTS: &[(&str, &str)] = &[
+        // Account aliases: lower-case alphanumerics, single hyphens between them (3 to 63).
+        (
+            "^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$",
+            "^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$",
+        ),
+    ];
+    if let Some((_, rust)) = EQUIVALENTS.iter().find(|(model, _)| *model == p) {
+        return Some((*rust).to_owned());
+    }
     if p.contains("(?!") || p.contains("(?=") || p.contains("(?<") {
         return None;
     }

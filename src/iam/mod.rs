@@ -3,6 +3,7 @@
 //!
 //! The generated [`IamApi`] trait answers `NotImplemented` for every operation not listed here.
 
+mod account;
 mod common;
 mod instance_profiles;
 mod managed;
@@ -22,7 +23,11 @@ impl IamApi for AppState {
     fn implements(&self, op: Operation) -> bool {
         matches!(
             op,
-            Operation::CreateInstanceProfile
+            Operation::CreateAccountAlias
+                | Operation::DeleteAccountAlias
+                | Operation::ListAccountAliases
+                | Operation::GetAccountSummary
+                | Operation::CreateInstanceProfile
                 | Operation::GetInstanceProfile
                 | Operation::ListInstanceProfiles
                 | Operation::ListInstanceProfilesForRole
@@ -906,5 +911,32 @@ impl IamApi for AppState {
         input: m::ListInstanceProfileTagsRequest,
     ) -> Result<m::ListInstanceProfileTagsResponse, ApiError> {
         instance_profiles::list_instance_profile_tags(self, ctx, input).await
+    }
+    async fn create_account_alias(
+        &self,
+        ctx: &RequestContext,
+        input: m::CreateAccountAliasRequest,
+    ) -> Result<(), ApiError> {
+        account::create_account_alias(self, ctx, input).await
+    }
+    async fn delete_account_alias(
+        &self,
+        ctx: &RequestContext,
+        input: m::DeleteAccountAliasRequest,
+    ) -> Result<(), ApiError> {
+        account::delete_account_alias(self, ctx, input).await
+    }
+    async fn list_account_aliases(
+        &self,
+        ctx: &RequestContext,
+        input: m::ListAccountAliasesRequest,
+    ) -> Result<m::ListAccountAliasesResponse, ApiError> {
+        account::list_account_aliases(self, ctx, input).await
+    }
+    async fn get_account_summary(
+        &self,
+        ctx: &RequestContext,
+    ) -> Result<m::GetAccountSummaryResponse, ApiError> {
+        account::get_account_summary(self, ctx).await
     }
 }

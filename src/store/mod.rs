@@ -117,6 +117,7 @@ impl Store {
     pub async fn reset(&self) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for table in [
+            "account_aliases",
             "instance_profile_roles",
             "instance_profiles",
             "group_members",
@@ -315,6 +316,9 @@ impl Store {
     }
 }
 
+mod account;
 mod entities;
 mod instance_profiles;
+pub use account::AccountCounts;
 pub use entities::*;
+pub use instance_profiles::{INSTANCE_PROFILES_PER_ACCOUNT, ROLES_PER_INSTANCE_PROFILE};
