@@ -6,6 +6,7 @@
 mod account;
 mod common;
 mod instance_profiles;
+mod login;
 mod managed;
 mod policies;
 mod roles;
@@ -23,7 +24,15 @@ impl IamApi for AppState {
     fn implements(&self, op: Operation) -> bool {
         matches!(
             op,
-            Operation::CreateAccountAlias
+            Operation::CreateLoginProfile
+                | Operation::GetLoginProfile
+                | Operation::UpdateLoginProfile
+                | Operation::DeleteLoginProfile
+                | Operation::ChangePassword
+                | Operation::UpdateAccountPasswordPolicy
+                | Operation::GetAccountPasswordPolicy
+                | Operation::DeleteAccountPasswordPolicy
+                | Operation::CreateAccountAlias
                 | Operation::DeleteAccountAlias
                 | Operation::ListAccountAliases
                 | Operation::GetAccountSummary
@@ -938,5 +947,56 @@ impl IamApi for AppState {
         ctx: &RequestContext,
     ) -> Result<m::GetAccountSummaryResponse, ApiError> {
         account::get_account_summary(self, ctx).await
+    }
+    async fn create_login_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::CreateLoginProfileRequest,
+    ) -> Result<m::CreateLoginProfileResponse, ApiError> {
+        login::create_login_profile(self, ctx, input).await
+    }
+    async fn get_login_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::GetLoginProfileRequest,
+    ) -> Result<m::GetLoginProfileResponse, ApiError> {
+        login::get_login_profile(self, ctx, input).await
+    }
+    async fn update_login_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::UpdateLoginProfileRequest,
+    ) -> Result<(), ApiError> {
+        login::update_login_profile(self, ctx, input).await
+    }
+    async fn delete_login_profile(
+        &self,
+        ctx: &RequestContext,
+        input: m::DeleteLoginProfileRequest,
+    ) -> Result<(), ApiError> {
+        login::delete_login_profile(self, ctx, input).await
+    }
+    async fn change_password(
+        &self,
+        ctx: &RequestContext,
+        input: m::ChangePasswordRequest,
+    ) -> Result<(), ApiError> {
+        login::change_password(self, ctx, input).await
+    }
+    async fn update_account_password_policy(
+        &self,
+        ctx: &RequestContext,
+        input: m::UpdateAccountPasswordPolicyRequest,
+    ) -> Result<(), ApiError> {
+        login::update_account_password_policy(self, ctx, input).await
+    }
+    async fn get_account_password_policy(
+        &self,
+        ctx: &RequestContext,
+    ) -> Result<m::GetAccountPasswordPolicyResponse, ApiError> {
+        login::get_account_password_policy(self, ctx).await
+    }
+    async fn delete_account_password_policy(&self, ctx: &RequestContext) -> Result<(), ApiError> {
+        login::delete_account_password_policy(self, ctx).await
     }
 }

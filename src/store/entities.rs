@@ -131,7 +131,7 @@ async fn count(tx: &mut Tx<'_>, sql: &str, bind: &str) -> sqlx::Result<i64> {
         .await
 }
 
-async fn user_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<UserRec> {
+pub(super) async fn user_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<UserRec> {
     sqlx::query("SELECT * FROM users WHERE account_id = ? AND name_key = ?")
         .bind(account)
         .bind(key(name))
@@ -374,6 +374,18 @@ impl Store {
         {
             return Err(StoreError::DeleteConflict(
                 "Cannot delete entity, must delete access keys first.".into(),
+            ));
+        }
+        if count(
+            &mut tx,
+            "SELECT COUNT(*) FROM login_profiles WHERE user_id = ?",
+            id,
+        )
+        .await?
+            > 0
+        {
+            return Err(StoreError::DeleteConflict(
+                "Cannot delete entity, must delete login profile first.".into(),
             ));
         }
         if count(

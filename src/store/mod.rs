@@ -118,6 +118,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for table in [
             "account_aliases",
+            "login_profiles",
+            "password_policies",
             "instance_profile_roles",
             "instance_profiles",
             "group_members",
@@ -319,6 +321,8 @@ impl Store {
 mod account;
 mod entities;
 mod instance_profiles;
+mod login;
 pub use account::AccountCounts;
 pub use entities::*;
 pub use instance_profiles::{INSTANCE_PROFILES_PER_ACCOUNT, ROLES_PER_INSTANCE_PROFILE};
+pub use login::{LoginProfileRec, PasswordPolicyRec};
