@@ -35,7 +35,7 @@ async fn login_profile_lifecycle_under_the_default_policy() {
         .login_profile
         .unwrap();
     assert_eq!(created.user_name(), "carol");
-    assert_eq!(created.password_reset_required(), true);
+    assert!(created.password_reset_required());
     let dup = failure(
         iam.create_login_profile()
             .user_name("carol")
@@ -62,7 +62,7 @@ async fn login_profile_lifecycle_under_the_default_policy() {
         .unwrap()
         .login_profile
         .unwrap();
-    assert_eq!(got.password_reset_required(), false);
+    assert!(!got.password_reset_required());
 
     let conflict = failure(iam.delete_user().user_name("carol").send().await);
     assert_eq!(conflict.code, "DeleteConflict");
