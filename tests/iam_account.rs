@@ -100,3 +100,111 @@ async fn account_summary_counts_entities() {
     assert_eq!(get("AccessKeysPerUserQuota"), Some(2));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn account_authorization_details_lists_everything_with_its_policies() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    let doc =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    iam.create_user().user_name("u1").send().await.unwrap();
+    iam.create_group().group_name("g1").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("g1")
+        .user_name("u1")
+        .send()
+        .await
+        .unwrap();
+    iam.put_user_policy()
+        .user_name("u1")
+        .policy_name("inline")
+        .policy_document(doc)
+        .send()
+        .await
+        .unwrap();
+    iam.attach_user_policy()
+        .user_name("u1")
+        .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .send()
+        .await
+        .unwrap();
+    iam.put_user_permissions_boundary()
+        .user_name("u1")
+        .permissions_boundary("arn:aws:iam::aws:policy/PowerUserAccess")
+        .send()
+        .await
+        .unwrap();
+    let root = format!("arn:aws:iam::{}:root", common::ACCOUNT);
+    iam.create_role()
+        .role_name("r1")
+        .assume_role_policy_document(common::trust(&root))
+        .send()
+        .await
+        .unwrap();
+    iam.create_policy()
+        .policy_name("local")
+        .policy_document(doc)
+        .send()
+        .await
+        .unwrap();
+
+    let out = iam
+        .get_account_authorization_details()
+        .send()
+        .await
+        .unwrap();
+    let user = &out.user_detail_list()[0];
+    assert_eq!(user.user_name(), Some("u1"));
+    assert_eq!(user.group_list(), ["g1"]);
+    assert_eq!(user.user_policy_list()[0].policy_name(), Some("inline"));
+    assert_eq!(
+        user.attached_managed_policies()[0].policy_name(),
+        Some("ReadOnlyAccess")
+    );
+    let b = user.permissions_boundary().expect("boundary");
+    assert_eq!(
+        b.permissions_boundary_type().map(|t| t.as_str()),
+        Some("PermissionsBoundaryPolicy")
+    );
+    assert_eq!(out.group_detail_list().len(), 1);
+    assert_eq!(out.role_detail_list()[0].role_name(), Some("r1"));
+    // The local policy and the two AWS managed policies in use.
+    let mut names: Vec<&str> = out
+        .policies()
+        .iter()
+        .filter_map(|p| p.policy_name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["PowerUserAccess", "ReadOnlyAccess", "local"]);
+    assert!(out
+        .policies()
+        .iter()
+        .all(|p| !p.policy_version_list().is_empty()));
+
+    let roles_only = iam
+        .get_account_authorization_details()
+        .filter(aws_sdk_iam::types::EntityType::Role)
+        .send()
+        .await
+        .unwrap();
+    assert!(roles_only.user_detail_list().is_empty() && roles_only.policies().is_empty());
+    assert_eq!(roles_only.role_detail_list().len(), 1);
+
+    let page = iam
+        .get_account_authorization_details()
+        .max_items(2)
+        .send()
+        .await
+        .unwrap();
+    assert!(page.is_truncated());
+    let next = iam
+        .get_account_authorization_details()
+        .max_items(100)
+        .marker(page.marker().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(!next.is_truncated());
+    assert_eq!(next.role_detail_list().len() + next.policies().len(), 4);
+    server.stop().await;
+}

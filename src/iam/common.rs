@@ -187,3 +187,11 @@ pub fn policy_path_and_name(arn: &str) -> Option<(String, String)> {
     };
     Some((path, name))
 }
+
+/// A user's or role's permissions boundary as IAM reports it.
+pub fn attached_boundary(arn: Option<String>) -> Option<m::AttachedPermissionsBoundary> {
+    arn.map(|arn| m::AttachedPermissionsBoundary {
+        permissions_boundary_type: Some("PermissionsBoundaryPolicy".into()),
+        permissions_boundary_arn: Some(arn),
+    })
+}

@@ -7,7 +7,7 @@ use crate::protocol::{ApiError, RequestContext};
 use crate::server::AppState;
 use crate::store::{InstanceProfileRec, TagTarget};
 
-fn profile_out(p: InstanceProfileRec, tags: Option<Vec<m::Tag>>) -> m::InstanceProfile {
+pub fn profile_out(p: InstanceProfileRec, tags: Option<Vec<m::Tag>>) -> m::InstanceProfile {
     m::InstanceProfile {
         path: p.path,
         instance_profile_name: p.name,

@@ -4,6 +4,7 @@
 //! The generated [`IamApi`] trait answers `NotImplemented` for every operation not listed here.
 
 mod account;
+mod authorization_details;
 mod common;
 mod instance_profiles;
 mod login;
@@ -24,7 +25,8 @@ impl IamApi for AppState {
     fn implements(&self, op: Operation) -> bool {
         matches!(
             op,
-            Operation::CreateLoginProfile
+            Operation::GetAccountAuthorizationDetails
+                | Operation::CreateLoginProfile
                 | Operation::GetLoginProfile
                 | Operation::UpdateLoginProfile
                 | Operation::DeleteLoginProfile
@@ -998,5 +1000,12 @@ impl IamApi for AppState {
     }
     async fn delete_account_password_policy(&self, ctx: &RequestContext) -> Result<(), ApiError> {
         login::delete_account_password_policy(self, ctx).await
+    }
+    async fn get_account_authorization_details(
+        &self,
+        ctx: &RequestContext,
+        input: m::GetAccountAuthorizationDetailsRequest,
+    ) -> Result<m::GetAccountAuthorizationDetailsResponse, ApiError> {
+        authorization_details::get_account_authorization_details(self, ctx, input).await
     }
 }

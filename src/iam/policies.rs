@@ -9,7 +9,7 @@ use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
 use crate::store::{EntityType, PolicyRec, PolicyVersionRec};
 
-fn policy_out(p: PolicyRec, tags: Option<Vec<m::Tag>>) -> m::Policy {
+pub fn policy_out(p: PolicyRec, tags: Option<Vec<m::Tag>>) -> m::Policy {
     m::Policy {
         policy_name: Some(p.name),
         policy_id: Some(p.policy_id),
@@ -26,7 +26,7 @@ fn policy_out(p: PolicyRec, tags: Option<Vec<m::Tag>>) -> m::Policy {
     }
 }
 
-fn version_out(v: PolicyVersionRec, with_document: bool) -> m::PolicyVersion {
+pub fn version_out(v: PolicyVersionRec, with_document: bool) -> m::PolicyVersion {
     m::PolicyVersion {
         document: with_document.then(|| encode_document(&v.document)),
         version_id: Some(v.version_id),
@@ -35,7 +35,7 @@ fn version_out(v: PolicyVersionRec, with_document: bool) -> m::PolicyVersion {
     }
 }
 
-fn aws_policy_out(
+pub fn aws_policy_out(
     p: &managed::ManagedPolicy,
     attachment_count: i64,
     boundary_count: i64,
@@ -56,7 +56,7 @@ fn aws_policy_out(
     }
 }
 
-fn aws_version(p: &managed::ManagedPolicy) -> PolicyVersionRec {
+pub fn aws_version(p: &managed::ManagedPolicy) -> PolicyVersionRec {
     PolicyVersionRec {
         version_id: p.default_version_id.clone(),
         document: p.document.clone(),

@@ -1,5 +1,6 @@
 //! Roles and their trust policies.
 
+use super::common::attached_boundary;
 use super::common::{check_document, encode_document, paginate, tags_in, tags_out, DocKind};
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, RequestContext};
@@ -19,12 +20,7 @@ pub fn role_out(r: RoleRec, tags: Option<Vec<m::Tag>>, full: bool) -> m::Role {
         assume_role_policy_document: Some(encode_document(&r.assume_role_policy)),
         description: r.description,
         max_session_duration: Some(r.max_session_duration as i32),
-        permissions_boundary: r
-            .permissions_boundary
-            .map(|arn| m::AttachedPermissionsBoundary {
-                permissions_boundary_type: Some("Policy".into()),
-                permissions_boundary_arn: Some(arn),
-            }),
+        permissions_boundary: attached_boundary(r.permissions_boundary),
         tags,
         // GetRole reports RoleLastUsed (empty when never used); lists leave it out.
         role_last_used: full.then(|| m::RoleLastUsed {

@@ -1,5 +1,6 @@
 //! Users, groups and group membership, access keys, user and role tags.
 
+use super::common::attached_boundary;
 use super::common::{paginate, tags_in, tags_out};
 use crate::auth::Principal;
 use crate::protocol::generated::iam as m;
@@ -15,12 +16,7 @@ pub fn user_out(u: UserRec, tags: Option<Vec<m::Tag>>) -> m::User {
         arn: u.arn,
         create_date: u.create_date.into(),
         password_last_used: None,
-        permissions_boundary: u
-            .permissions_boundary
-            .map(|arn| m::AttachedPermissionsBoundary {
-                permissions_boundary_type: Some("Policy".into()),
-                permissions_boundary_arn: Some(arn),
-            }),
+        permissions_boundary: attached_boundary(u.permissions_boundary),
         tags,
     }
 }
