@@ -658,3 +658,46 @@ async fn get_session_token_for_root_is_capped_at_an_hour() {
     assert_eq!(who.arn(), Some("arn:aws:iam::000000000000:root"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn deleting_a_role_ends_only_its_own_sessions() {
+    let server = common::start().await;
+    let (alice, doomed_arn) = user_and_trusting_role(&server, "alice", "doomed").await;
+    let (bob, kept_arn) = user_and_trusting_role(&server, "bob", "kept").await;
+    let doomed = common::temporary(
+        assume(&server, &alice, &doomed_arn, "sa")
+            .await
+            .credentials()
+            .unwrap(),
+    );
+    let kept = common::temporary(
+        assume(&server, &bob, &kept_arn, "sb")
+            .await
+            .credentials()
+            .unwrap(),
+    );
+
+    common::iam(&server)
+        .delete_role()
+        .role_name("doomed")
+        .send()
+        .await
+        .unwrap();
+
+    let gone = failure(doomed.sts(&server).get_caller_identity().send().await);
+    assert_eq!(
+        (gone.status, gone.code.as_str()),
+        (403, "InvalidClientTokenId")
+    );
+    let still = kept
+        .sts(&server)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        still.arn(),
+        Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/kept/sb").as_str())
+    );
+    server.stop().await;
+}

@@ -30,15 +30,19 @@ pub struct Page<T> {
 /// Default and maximum `MaxItems` (the model bounds it to 1..=1000).
 const DEFAULT_MAX_ITEMS: usize = 100;
 
-/// Pages `items` (already in list order, each with a unique, ordered `key`). The marker is the
-/// opaque key of the first item of the next page, so it stays valid when earlier items change.
+/// Pages `items` in the order of their unique `key` (the list order of every IAM list). The
+/// marker is the opaque key of the first item of the next page, so it stays valid when earlier
+/// items change.
 pub fn paginate<T>(
-    items: Vec<T>,
+    mut items: Vec<T>,
     key: impl Fn(&T) -> String,
     marker: Option<&str>,
     max_items: Option<i32>,
 ) -> Result<Page<T>, ApiError> {
     let max = max_items.map_or(DEFAULT_MAX_ITEMS, |m| m.max(1) as usize);
+    // INVARIANT: resuming at a marker keeps the items with keys at or after it, which is only
+    // a continuation when the items are in key order.
+    items.sort_by_cached_key(|i| key(i));
     let start_key = match marker {
         None => None,
         Some(m) => Some(

@@ -5,7 +5,8 @@
 
 use super::Timestamp;
 use base64::Engine as _;
-use quick_xml::escape::escape;
+// Text needs only `<`, `>` and `&` escaped; AWS writes quotes and apostrophes as they are.
+use quick_xml::escape::partial_escape as escape;
 use std::fmt::Write as _;
 
 /// A response value.
@@ -139,7 +140,7 @@ mod tests {
     #[test]
     fn escapes_text_and_writes_members() {
         let node = Node::Struct(vec![
-            ("UserName", Node::Text("a<b&c".into())),
+            ("UserName", Node::Text("a<b&c'\"".into())),
             (
                 "Tags",
                 Node::List(vec![Node::Struct(vec![("Key", Node::Text("k".into()))])]),
@@ -151,11 +152,11 @@ mod tests {
         write_contents(&mut out, &node);
         assert_eq!(
             out,
-            "<UserName>a&lt;b&amp;c</UserName><Tags><member><Key>k</Key></member></Tags><Empty/><IsTruncated>false</IsTruncated>"
+            "<UserName>a&lt;b&amp;c'\"</UserName><Tags><member><Key>k</Key></member></Tags><Empty/><IsTruncated>false</IsTruncated>"
         );
         assert_eq!(
             to_json(&node).to_string(),
-            r#"{"UserName":"a<b&c","Tags":[{"Key":"k"}],"Empty":[],"IsTruncated":false}"#
+            r#"{"UserName":"a<b&c'\"","Tags":[{"Key":"k"}],"Empty":[],"IsTruncated":false}"#
         );
     }
 }

@@ -119,13 +119,24 @@ impl Server {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = app(state.clone());
         let flusher = state.store.clone();
+        let clock = state.clock.clone();
         let task = tokio::spawn(async move {
             let flush = tokio::spawn(async move {
                 let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+                let mut ticks: u64 = 0;
                 loop {
                     tick.tick().await;
+                    ticks += 1;
                     if let Err(e) = flusher.flush_last_used().await {
                         tracing::warn!(error = %e, "writing access key last-used data failed");
+                    }
+                    if ticks % 12 != 1 {
+                        continue;
+                    }
+                    // Expired credentials answer ExpiredToken for a day, then are forgotten.
+                    let horizon = clock.now() - time::Duration::days(1);
+                    if let Err(e) = flusher.purge_sessions(horizon).await {
+                        tracing::warn!(error = %e, "purging expired sessions failed");
                     }
                 }
             });

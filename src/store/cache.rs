@@ -17,8 +17,9 @@ pub struct LastUsed {
 pub struct CredentialCache {
     root_key_id: String,
     root: Credential,
-    /// `None` while stale.
-    keys: RwLock<Option<HashMap<String, Credential>>>,
+    /// The long-term keys (`None` while stale) and the generation of the last invalidation: a
+    /// reload that started before an invalidation must not install its older snapshot.
+    keys: RwLock<(u64, Option<HashMap<String, Credential>>)>,
     sessions: RwLock<HashMap<String, Credential>>,
     /// Last-used data: everything known (answers GetAccessKeyLastUsed) and what is unwritten.
     used: RwLock<(HashMap<String, LastUsed>, HashMap<String, LastUsed>)>,
@@ -29,7 +30,7 @@ impl CredentialCache {
         CredentialCache {
             root_key_id,
             root,
-            keys: RwLock::new(None),
+            keys: RwLock::new((0, None)),
             sessions: RwLock::new(HashMap::new()),
             used: RwLock::new((HashMap::new(), HashMap::new())),
         }
@@ -44,18 +45,30 @@ impl CredentialCache {
             return Some(Some(c.clone()));
         }
         let keys = self.keys.read().ok()?;
-        keys.as_ref().map(|k| k.get(id).cloned())
+        keys.1.as_ref().map(|k| k.get(id).cloned())
     }
 
-    pub fn replace_keys(&self, keys: HashMap<String, Credential>) {
-        if let Ok(mut k) = self.keys.write() {
-            *k = Some(keys);
+    /// The generation a reload must present to [`CredentialCache::replace_keys`].
+    pub fn generation(&self) -> u64 {
+        self.keys.read().map(|k| k.0).unwrap_or(0)
+    }
+
+    /// Installs reloaded keys unless an invalidation happened since `generation` was read;
+    /// returns whether they were installed.
+    pub fn replace_keys(&self, generation: u64, keys: HashMap<String, Credential>) -> bool {
+        match self.keys.write() {
+            Ok(mut k) if k.0 == generation => {
+                k.1 = Some(keys);
+                true
+            }
+            _ => false,
         }
     }
 
     pub fn invalidate_keys(&self) {
         if let Ok(mut k) = self.keys.write() {
-            *k = None;
+            k.0 += 1;
+            k.1 = None;
         }
     }
 
@@ -111,5 +124,35 @@ impl CredentialCache {
             u.0.remove(id);
             u.1.remove(id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{Principal, Secret};
+
+    fn cred() -> Credential {
+        Credential {
+            secret: Secret::new("s"),
+            active: true,
+            session_token: None,
+            expiration: None,
+            principal: Principal::Anonymous,
+        }
+    }
+
+    #[test]
+    fn a_reload_older_than_an_invalidation_is_not_installed() {
+        let cache = CredentialCache::new("root".into(), cred());
+        assert!(cache.lookup("AKIA1").is_none(), "stale until loaded");
+        let before = cache.generation();
+        cache.invalidate_keys();
+        let snapshot = HashMap::from([("AKIA1".to_owned(), cred())]);
+        assert!(!cache.replace_keys(before, snapshot.clone()));
+        assert!(cache.lookup("AKIA1").is_none());
+        assert!(cache.replace_keys(cache.generation(), snapshot));
+        assert!(cache.lookup("AKIA1").is_some_and(|c| c.is_some()));
+        assert!(cache.lookup("root").is_some_and(|c| c.is_some()));
     }
 }

@@ -356,7 +356,7 @@ impl Store {
             .await?;
         tx.commit().await?;
         self.credentials_changed();
-        self.sessions_changed().await?;
+        self.sessions_changed(&user.user_id).await;
         Ok(())
     }
 
@@ -438,14 +438,8 @@ impl Store {
             .await?;
         tx.commit().await?;
         self.credentials_changed();
-        self.sessions_changed().await?;
+        self.sessions_changed(id).await;
         Ok(())
-    }
-
-    /// Reloads the in-memory sessions after a principal they act as changed or went away.
-    async fn sessions_changed(&self) -> sqlx::Result<()> {
-        self.cache.retain_sessions(|_| false);
-        self.load_sessions().await
     }
 
     // ------------------------------------------------------------ tags
@@ -1083,7 +1077,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        self.sessions_changed().await?;
+        self.sessions_changed(id).await;
         Ok(())
     }
 

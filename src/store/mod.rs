@@ -27,6 +27,8 @@ pub type Result<T> = std::result::Result<T, sqlx::Error>;
 pub struct Store {
     pool: SqlitePool,
     cache: std::sync::Arc<CredentialCache>,
+    /// Held while the long-term keys are reloaded, so concurrent misses reload once.
+    reload: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The kind of principal a managed or inline policy belongs to.
@@ -104,8 +106,9 @@ impl Store {
         let store = Store {
             pool,
             cache: std::sync::Arc::new(CredentialCache::new(root_access_key_id.to_owned(), root)),
+            reload: std::sync::Arc::new(tokio::sync::Mutex::new(())),
         };
-        store.load_sessions().await?;
+        store.load_sessions(None).await?;
         Ok(store)
     }
 
@@ -147,17 +150,37 @@ impl Store {
 
     /// The credential of an access key id, from memory unless a write made the cache stale.
     pub async fn credential(&self, access_key_id: &str) -> Result<Option<Credential>> {
-        if let Some(found) = self.cache.lookup(access_key_id) {
-            return Ok(found);
+        let mut fresh = None;
+        for _ in 0..3 {
+            if let Some(found) = self.cache.lookup(access_key_id) {
+                return Ok(found);
+            }
+            // The long-term keys are stale: one request rebuilds them, the others wait for it.
+            let _reloading = self.reload.lock().await;
+            if let Some(found) = self.cache.lookup(access_key_id) {
+                return Ok(found);
+            }
+            let generation = self.cache.generation();
+            let keys = self.load_keys().await?;
+            let found = keys.get(access_key_id).cloned();
+            if self.cache.replace_keys(generation, keys) {
+                return Ok(found);
+            }
+            // A write invalidated the keys while they were read; read again.
+            fresh = Some(found);
         }
-        // The long-term keys are stale: rebuild them once, then answer from memory.
+        // Keys keep changing under the reload: answer from the newest read.
+        Ok(fresh.flatten())
+    }
+
+    async fn load_keys(&self) -> Result<std::collections::HashMap<String, Credential>> {
         let rows = sqlx::query(
             "SELECT k.access_key_id, k.secret_access_key, k.status, u.account_id, u.user_id, u.name, u.path, u.arn \
              FROM access_keys k JOIN users u ON u.user_id = k.user_id",
         )
         .fetch_all(&self.pool)
         .await?;
-        let keys = rows
+        Ok(rows
             .into_iter()
             .map(|r| {
                 let cred = Credential {
@@ -175,9 +198,7 @@ impl Store {
                 };
                 (r.get::<String, _>(0), cred)
             })
-            .collect();
-        self.cache.replace_keys(keys);
-        Ok(self.cache.lookup(access_key_id).flatten())
+            .collect())
     }
 
     /// Marks the long-term credentials stale after a committed write that can change them.
@@ -185,16 +206,45 @@ impl Store {
         self.cache.invalidate_keys();
     }
 
-    async fn load_sessions(&self) -> Result<()> {
-        let ids: Vec<String> = sqlx::query_scalar("SELECT access_key_id FROM sessions")
-            .fetch_all(&self.pool)
-            .await?;
-        for id in ids {
-            if let Some((cred, _)) = self.session(&id).await? {
-                self.cache.insert_session(id, cred);
+    /// Loads stored sessions into memory: all of them, or those acting as `subject_id`.
+    /// Sessions whose role or user no longer exists are left out.
+    async fn load_sessions(&self, subject_id: Option<&str>) -> Result<()> {
+        let rows = sqlx::query(&format!(
+            "{SESSION_SELECT} WHERE (? IS NULL OR s.subject_id = ?)"
+        ))
+        .bind(subject_id)
+        .bind(subject_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            if let Some(cred) = session_row(&r) {
+                self.cache.insert_session(r.get("access_key_id"), cred);
             }
         }
         Ok(())
+    }
+
+    /// Refreshes the in-memory sessions acting as `subject_id` after that user or role changed
+    /// or went away. Other sessions stay usable throughout.
+    pub(crate) async fn sessions_changed(&self, subject_id: &str) {
+        self.cache
+            .retain_sessions(|c| principal_subject(&c.principal) != Some(subject_id));
+        // INVARIANT: the write is already committed; a failure here only leaves those sessions
+        // refused until restart, so it is logged rather than reported as the write's failure.
+        if let Err(e) = self.load_sessions(Some(subject_id)).await {
+            tracing::error!(error = %e, "reloading sessions failed");
+        }
+    }
+
+    /// Deletes sessions that expired before `before`, from the database and from memory.
+    pub async fn purge_sessions(&self, before: OffsetDateTime) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expiration < ?")
+            .bind(ts(before))
+            .execute(&self.pool)
+            .await?;
+        self.cache
+            .retain_sessions(|c| c.expiration.is_none_or(|e| e >= before));
+        Ok(done.rows_affected())
     }
 
     /// Stores temporary credentials and makes them usable at once.
@@ -226,59 +276,6 @@ impl Store {
             },
         );
         Ok(())
-    }
-
-    /// A stored session and the principal it acts as (resolved from the current role or user).
-    async fn session(&self, access_key_id: &str) -> Result<Option<(Credential, String)>> {
-        let Some(r) = sqlx::query(
-            "SELECT s.secret_access_key, s.session_token, s.expiration, s.kind, s.subject_id, s.session_name, s.account_id, \
-                    r.role_id, r.name, r.path, u.user_id, u.name, u.path, u.arn \
-             FROM sessions s LEFT JOIN roles r ON r.role_id = s.subject_id LEFT JOIN users u ON u.user_id = s.subject_id \
-             WHERE s.access_key_id = ?",
-        )
-        .bind(access_key_id)
-        .fetch_optional(&self.pool)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let account_id: String = r.get(6);
-        let kind: String = r.get(3);
-        let principal = if kind == "assumed-role" {
-            match r.get::<Option<String>, _>(7) {
-                Some(role_id) => Principal::AssumedRole {
-                    account_id: account_id.clone(),
-                    role_id,
-                    role_name: r.get(8),
-                    role_path: r.get(9),
-                    session_name: r.get::<Option<String>, _>(5).unwrap_or_default(),
-                },
-                None => return Ok(None),
-            }
-        } else {
-            match r.get::<Option<String>, _>(10) {
-                Some(user_id) => Principal::User {
-                    account_id: account_id.clone(),
-                    user_id,
-                    name: r.get(11),
-                    path: r.get(12),
-                    arn: r.get(13),
-                },
-                None => Principal::Root {
-                    account_id: account_id.clone(),
-                },
-            }
-        };
-        Ok(Some((
-            Credential {
-                secret: Secret::new(r.get::<String, _>(0)),
-                active: true,
-                session_token: Some(Secret::new(r.get::<String, _>(1))),
-                expiration: Some(from_ts(r.get(2))),
-                principal,
-            },
-            kind,
-        )))
     }
 
     /// Records the last use of a long-term key in memory; written out by [`Store::flush_last_used`].
@@ -326,3 +323,54 @@ pub use account::AccountCounts;
 pub use entities::*;
 pub use instance_profiles::{INSTANCE_PROFILES_PER_ACCOUNT, ROLES_PER_INSTANCE_PROFILE};
 pub use login::{LoginProfileRec, PasswordPolicyRec};
+
+const SESSION_SELECT: &str = "SELECT s.access_key_id, s.secret_access_key, s.session_token, s.expiration, s.kind, \
+       s.subject_id, s.session_name, s.account_id, r.role_id, r.name AS role_name, r.path AS role_path, \
+       u.user_id, u.name AS user_name, u.path AS user_path, u.arn AS user_arn \
+     FROM sessions s LEFT JOIN roles r ON r.role_id = s.subject_id LEFT JOIN users u ON u.user_id = s.subject_id";
+
+/// The credential of a stored session, resolved to the role or user it currently acts as;
+/// `None` when that role or user is gone.
+fn session_row(r: &sqlx::sqlite::SqliteRow) -> Option<Credential> {
+    let account_id: String = r.get("account_id");
+    let kind: String = r.get("kind");
+    let subject: Option<String> = r.get("subject_id");
+    let principal = if kind == "assumed-role" {
+        Principal::AssumedRole {
+            account_id,
+            role_id: r.get::<Option<String>, _>("role_id")?,
+            role_name: r.get("role_name"),
+            role_path: r.get("role_path"),
+            session_name: r
+                .get::<Option<String>, _>("session_name")
+                .unwrap_or_default(),
+        }
+    } else if subject.is_none() {
+        // GetSessionToken by the root user.
+        Principal::Root { account_id }
+    } else {
+        Principal::User {
+            account_id,
+            user_id: r.get::<Option<String>, _>("user_id")?,
+            name: r.get("user_name"),
+            path: r.get("user_path"),
+            arn: r.get("user_arn"),
+        }
+    };
+    Some(Credential {
+        secret: Secret::new(r.get::<String, _>("secret_access_key")),
+        active: true,
+        session_token: Some(Secret::new(r.get::<String, _>("session_token"))),
+        expiration: Some(from_ts(r.get("expiration"))),
+        principal,
+    })
+}
+
+/// The id of the user or role a credential acts as.
+fn principal_subject(p: &Principal) -> Option<&str> {
+    match p {
+        Principal::User { user_id, .. } => Some(user_id),
+        Principal::AssumedRole { role_id, .. } => Some(role_id),
+        _ => None,
+    }
+}
