@@ -1044,3 +1044,51 @@ async fn access_key_last_used() {
     assert_eq!(used.service_name, "iam");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn tag_keys_are_case_insensitive() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    let tag = |k: &str, v: &str| {
+        aws_sdk_iam::types::Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .unwrap()
+    };
+    iam.create_user()
+        .user_name("tagged")
+        .tags(tag("Env", "1"))
+        .send()
+        .await
+        .unwrap();
+    iam.tag_user()
+        .user_name("tagged")
+        .tags(tag("env", "2"))
+        .send()
+        .await
+        .unwrap();
+    let tags = iam
+        .list_user_tags()
+        .user_name("tagged")
+        .send()
+        .await
+        .unwrap();
+    let got: Vec<(&str, &str)> = tags.tags().iter().map(|t| (t.key(), t.value())).collect();
+    assert_eq!(got, vec![("env", "2")]);
+    iam.untag_user()
+        .user_name("tagged")
+        .tag_keys("ENV")
+        .send()
+        .await
+        .unwrap();
+    assert!(iam
+        .list_user_tags()
+        .user_name("tagged")
+        .send()
+        .await
+        .unwrap()
+        .tags()
+        .is_empty());
+    server.stop().await;
+}

@@ -537,8 +537,8 @@ async fn unimplemented_operation_is_not_implemented() {
         &Creds::root(),
         "iam",
         &[
-            ("Action", "CreateInstanceProfile"),
-            ("InstanceProfileName", "ip"),
+            ("Action", "CreateVirtualMFADevice"),
+            ("VirtualMFADeviceName", "mfa"),
             IAM_VERSION,
         ],
     )
@@ -552,7 +552,7 @@ async fn unimplemented_operation_is_not_implemented() {
     );
     let (code, message) = r.error();
     assert_eq!(code, "NotImplemented");
-    assert!(message.contains("CreateInstanceProfile"), "{message}");
+    assert!(message.contains("CreateVirtualMFADevice"), "{message}");
     assert_eq!(
         r.xml("Type").as_deref(),
         Some("Receiver"),
@@ -806,5 +806,28 @@ async fn malformed_credential_is_incomplete_signature() {
             "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'test/20150830/us-east-1/sts'"
         )
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn reset_from_a_web_page_is_refused() {
+    let server = common::start().await;
+    common::iam(&server)
+        .create_user()
+        .user_name("kept")
+        .send()
+        .await
+        .unwrap();
+    let r = RawRequest {
+        method: "POST",
+        path_and_query: "/_iamlocal/reset".into(),
+        headers: vec![("Origin".into(), "https://evil.example".into())],
+        body: String::new(),
+    }
+    .send(&server)
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let users = common::iam(&server).list_users().send().await.unwrap();
+    assert_eq!(users.users.len(), 1);
     server.stop().await;
 }

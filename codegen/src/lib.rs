@@ -339,9 +339,13 @@ fn emit_service(svc: &Service) -> String {
                     },
                     None => ("None".to_owned(), "None".to_owned()),
                 };
+                let sensitive = shape
+                    .get("sensitive")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
                 let _ = writeln!(
                     rules,
-                    "static {}: StrRules = StrRules::new({}, {}, {}, {}, &[{}]);",
+                    "static {}: StrRules = StrRules::new({}, {}, {}, {}, &[{}], {sensitive});",
                     rule_ident(name),
                     opt(min),
                     opt(max),

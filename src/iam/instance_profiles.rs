@@ -1,7 +1,7 @@
 //! Instance profiles.
 
 use super::common::{paginate, tags_in, tags_out};
-use super::roles::role_out;
+use super::roles::role_in_list;
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, RequestContext};
 use crate::server::AppState;
@@ -14,11 +14,7 @@ pub fn profile_out(p: InstanceProfileRec, tags: Option<Vec<m::Tag>>) -> m::Insta
         instance_profile_id: p.instance_profile_id,
         arn: p.arn,
         create_date: p.create_date.into(),
-        roles: p
-            .roles
-            .into_iter()
-            .map(|r| role_out(r, None, false))
-            .collect(),
+        roles: p.roles.into_iter().map(role_in_list).collect(),
         tags,
     }
 }

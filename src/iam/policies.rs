@@ -153,9 +153,16 @@ pub async fn get_policy(
     let p = s.store.policy(&i.policy_arn).await?;
     let tags = s.store.tags(&p.policy_id).await?;
     let tags = (!tags.is_empty()).then(|| tags_out(tags));
-    Ok(m::GetPolicyResponse {
-        policy: Some(policy_out(p, tags)),
-    })
+    let used = s
+        .store
+        .boundary_usage(&ctx.account_id)
+        .await?
+        .get(&p.arn)
+        .copied();
+    let mut out = policy_out(p, tags);
+    out.permissions_boundary_usage_count =
+        Some(i32::try_from(used.unwrap_or(0)).unwrap_or(i32::MAX));
+    Ok(m::GetPolicyResponse { policy: Some(out) })
 }
 
 pub async fn delete_policy(
@@ -183,6 +190,8 @@ pub async fn list_policies(
             let b = boundaries.get(&p.arn).copied().unwrap_or(0);
             let key = format!("{}\u{0}{}", p.name.to_lowercase(), p.arn);
             let mut out = policy_out(p, None);
+            // ListPolicies does not return descriptions.
+            out.description = None;
             out.permissions_boundary_usage_count = Some(b as i32);
             all.push((key, out));
         }
@@ -412,14 +421,23 @@ pub async fn list_entities_for_policy(
         Some("Role") => ty == EntityType::Role,
         Some(_) => false,
     };
-    let entities: Vec<_> = s
+    let prefix = i.path_prefix.as_deref().unwrap_or("/");
+    let usage = i.policy_usage_filter.as_deref();
+    let mut entities: Vec<crate::store::PolicyEntity> = s
         .store
-        .policy_entities(&i.policy_arn)
+        .policy_entities(&ctx.account_id, &i.policy_arn)
         .await?
         .into_iter()
-        .filter(|e| wanted(e.entity_type))
+        .filter(|e| wanted(e.entity_type) && e.path.starts_with(prefix))
+        .filter(|e| match usage {
+            Some("PermissionsPolicy") => !e.as_boundary,
+            Some("PermissionsBoundary") => e.as_boundary,
+            _ => true,
+        })
         .collect();
-    let _ = ctx;
+    // An entity both attached to and bounded by the policy is listed once.
+    entities.sort_by(|a, b| (a.entity_type.as_str(), &a.id).cmp(&(b.entity_type.as_str(), &b.id)));
+    entities.dedup_by(|a, b| a.entity_type == b.entity_type && a.id == b.id);
     let page = paginate(
         entities,
         |e| format!("{}:{}", e.entity_type.as_str(), e.id),

@@ -10,6 +10,14 @@ use crate::store::RoleRec;
 /// `MaxSessionDuration` when CreateRole does not give one (the model bounds it to 1-12 hours).
 const DEFAULT_MAX_SESSION: i32 = 3600;
 
+/// Lists (ListRoles, instance profiles) leave out what GetRole reports on top of CreateRole.
+pub fn role_in_list(r: RoleRec) -> m::Role {
+    m::Role {
+        permissions_boundary: None,
+        ..role_out(r, None, false)
+    }
+}
+
 pub fn role_out(r: RoleRec, tags: Option<Vec<m::Tag>>, full: bool) -> m::Role {
     m::Role {
         path: r.path,
@@ -90,11 +98,7 @@ pub async fn list_roles(
         i.max_items,
     )?;
     Ok(m::ListRolesResponse {
-        roles: page
-            .items
-            .into_iter()
-            .map(|r| role_out(r, None, false))
-            .collect(),
+        roles: page.items.into_iter().map(role_in_list).collect(),
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     })

@@ -21,6 +21,14 @@ pub fn user_out(u: UserRec, tags: Option<Vec<m::Tag>>) -> m::User {
     }
 }
 
+/// ListUsers and GetGroup leave out permissions boundaries and tags.
+fn user_in_list(u: UserRec) -> m::User {
+    m::User {
+        permissions_boundary: None,
+        ..user_out(u, None)
+    }
+}
+
 pub fn group_out(g: GroupRec) -> m::Group {
     m::Group {
         path: g.path,
@@ -129,7 +137,7 @@ pub async fn list_users(
         i.max_items,
     )?;
     Ok(m::ListUsersResponse {
-        users: page.items.into_iter().map(|u| user_out(u, None)).collect(),
+        users: page.items.into_iter().map(user_in_list).collect(),
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     })
@@ -356,7 +364,7 @@ pub async fn get_group(
     )?;
     Ok(m::GetGroupResponse {
         group: group_out(g),
-        users: page.items.into_iter().map(|u| user_out(u, None)).collect(),
+        users: page.items.into_iter().map(user_in_list).collect(),
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     })

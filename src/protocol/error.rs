@@ -11,14 +11,6 @@ pub struct ApiError {
     pub message: String,
 }
 
-/// Builds an [`ApiError`]: `api_error!(NoSuchEntity, "The user with name {} cannot be found.", name)`.
-#[macro_export]
-macro_rules! api_error {
-    ($code:ident, $($arg:tt)+) => {
-        $crate::protocol::ApiError::new($crate::protocol::ErrorCode::$code, format!($($arg)+))
-    };
-}
-
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {

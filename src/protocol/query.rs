@@ -71,6 +71,8 @@ pub struct StrRules {
     /// The same pattern for the `regex` crate, anchored; `None` when it cannot be expressed.
     pattern: Option<&'static str>,
     enum_values: &'static [&'static str],
+    /// Secrets (passwords, keys): their values never appear in error messages.
+    sensitive: bool,
     compiled: OnceLock<Option<Regex>>,
 }
 
@@ -81,6 +83,7 @@ impl StrRules {
         model_pattern: Option<&'static str>,
         pattern: Option<&'static str>,
         enum_values: &'static [&'static str],
+        sensitive: bool,
     ) -> StrRules {
         StrRules {
             min,
@@ -88,6 +91,7 @@ impl StrRules {
             model_pattern,
             pattern,
             enum_values,
+            sensitive,
             compiled: OnceLock::new(),
         }
     }
@@ -102,17 +106,22 @@ impl StrRules {
     fn check(&self, value: &str, path: &str, errors: &mut Vec<String>) {
         // AWS counts length in characters (UTF-16 code units in Java; the same for the BMP).
         let len = value.chars().count();
+        let shown = if self.sensitive {
+            "Value".to_owned()
+        } else {
+            format!("Value '{value}'")
+        };
         if let Some(min) = self.min {
             if len < min {
                 errors.push(format!(
-                    "Value '{value}' at '{path}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
+                    "{shown} at '{path}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
                 ));
             }
         }
         if let Some(max) = self.max {
             if len > max {
                 errors.push(format!(
-                    "Value '{value}' at '{path}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+                    "{shown} at '{path}' failed to satisfy constraint: Member must have length less than or equal to {max}"
                 ));
             }
         }
@@ -120,14 +129,14 @@ impl StrRules {
             if let (Some(model), Some(re)) = (self.model_pattern, self.regex()) {
                 if !re.is_match(value) {
                     errors.push(format!(
-                        "Value '{value}' at '{path}' failed to satisfy constraint: Member must satisfy regular expression pattern: {model}"
+                        "{shown} at '{path}' failed to satisfy constraint: Member must satisfy regular expression pattern: {model}"
                     ));
                 }
             }
         }
         if !self.enum_values.is_empty() && !self.enum_values.contains(&value) {
             errors.push(format!(
-                "Value '{value}' at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+                "{shown} at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
                 self.enum_values.join(", ")
             ));
         }
@@ -379,8 +388,21 @@ mod tests {
         Some(r"[\w+=,.@-]+"),
         Some(r"^(?:[a-zA-Z0-9_+=,.@-]+)$"),
         &[],
+        false,
     );
-    static STATUS: StrRules = StrRules::new(None, None, None, None, &["Active", "Inactive"]);
+    static STATUS: StrRules = StrRules::new(None, None, None, None, &["Active", "Inactive"], false);
+    static SECRET: StrRules = StrRules::new(Some(8), None, None, None, &[], true);
+
+    #[test]
+    fn sensitive_values_are_not_echoed() {
+        let mut v = Validator::default();
+        v.string(&q("Password=short"), "Password", "password", &SECRET);
+        let err = v.finish().unwrap_err();
+        assert!(!err.message.contains("short"), "{}", err.message);
+        assert!(err
+            .message
+            .contains("Value at 'password' failed to satisfy constraint"));
+    }
 
     fn q(s: &str) -> Query {
         Query::from_sources(&[s.as_bytes()])

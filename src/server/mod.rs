@@ -77,7 +77,15 @@ async fn health() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
 }
 
-async fn reset(State(state): State<AppState>) -> impl IntoResponse {
+async fn reset(State(state): State<AppState>, headers: axum::http::HeaderMap) -> impl IntoResponse {
+    // Browsers send Origin on cross-site requests; test suites and tools do not. Refusing it
+    // keeps a web page the developer happens to open from wiping the server.
+    if headers.contains_key(axum::http::header::ORIGIN) {
+        return (
+            StatusCode::FORBIDDEN,
+            Json(serde_json::json!({ "status": "refused", "reason": "cross-origin reset" })),
+        );
+    }
     match state.store.reset().await {
         Ok(()) => (
             StatusCode::OK,

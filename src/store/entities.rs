@@ -218,17 +218,27 @@ pub(super) async fn insert_tags(tx: &mut Tx<'_>, entity_id: &str, tags: &[Tag]) 
         entity_id,
     )
     .await?;
+    // Tag keys are case-insensitive in IAM: a key that differs only in case replaces the tag
+    // (keeping its place) rather than adding a second one.
     for (i, t) in tags.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO tags (entity_id, key, value, position) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (entity_id, key) DO UPDATE SET value = excluded.value",
+        let updated = sqlx::query(
+            "UPDATE tags SET key = ?, value = ? WHERE entity_id = ? AND lower(key) = lower(?)",
         )
-        .bind(entity_id)
         .bind(&t.key)
         .bind(&t.value)
-        .bind(start + 1 + i as i64)
+        .bind(entity_id)
+        .bind(&t.key)
         .execute(&mut **tx)
         .await?;
+        if updated.rows_affected() == 0 {
+            sqlx::query("INSERT INTO tags (entity_id, key, value, position) VALUES (?, ?, ?, ?)")
+                .bind(entity_id)
+                .bind(&t.key)
+                .bind(&t.value)
+                .bind(start + 1 + i as i64)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     let n = count(
         tx,
@@ -304,14 +314,6 @@ impl Store {
     pub async fn user(&self, account: &str, name: &str) -> StoreResult<UserRec> {
         let mut tx = self.pool.begin().await?;
         user_in(&mut tx, account, name).await
-    }
-
-    pub async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<UserRec>> {
-        Ok(sqlx::query("SELECT * FROM users WHERE user_id = ?")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| user_row(&r)))
     }
 
     /// Users whose path starts with `path_prefix`, ordered by name.
@@ -482,7 +484,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         for k in keys {
-            sqlx::query("DELETE FROM tags WHERE entity_id = ? AND key = ?")
+            sqlx::query("DELETE FROM tags WHERE entity_id = ? AND lower(key) = lower(?)")
                 .bind(&id)
                 .bind(k)
                 .execute(&mut *tx)
@@ -1081,21 +1083,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn note_role_used(
-        &self,
-        role_id: &str,
-        when: OffsetDateTime,
-        region: &str,
-    ) -> StoreResult<()> {
-        sqlx::query("UPDATE roles SET last_used_date = ?, last_used_region = ? WHERE role_id = ?")
-            .bind(ts(when))
-            .bind(region)
-            .bind(role_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     // ------------------------------------------------------------ managed policies
 
     #[expect(
@@ -1339,19 +1326,48 @@ impl Store {
         })
     }
 
+    /// The policy id and default version of `arn`, and whether `version_id` exists, read
+    /// inside `tx`.
+    async fn version_in(
+        tx: &mut Tx<'_>,
+        arn: &str,
+        version_id: &str,
+    ) -> StoreResult<(String, String)> {
+        let row = sqlx::query("SELECT policy_id, default_version_id FROM policies WHERE arn = ?")
+            .bind(arn)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| no_such_policy(arn))?;
+        let (policy_id, default_version): (String, String) = (row.get(0), row.get(1));
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM policy_versions WHERE policy_id = ? AND version_id = ?",
+        )
+        .bind(&policy_id)
+        .bind(version_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        if n == 0 {
+            return Err(StoreError::NoSuchEntity(format!(
+                "Policy {arn} version {version_id} does not exist or is not attachable."
+            )));
+        }
+        Ok((policy_id, default_version))
+    }
+
     pub async fn delete_policy_version(&self, arn: &str, version_id: &str) -> StoreResult<()> {
-        let p = self.policy(arn).await?;
-        self.policy_version(arn, version_id).await?;
-        if p.default_version_id == version_id {
+        let mut tx = self.pool.begin().await?;
+        let (policy_id, default_version) = Self::version_in(&mut tx, arn, version_id).await?;
+        if default_version == version_id {
             return Err(StoreError::DeleteConflict(
                 "Cannot delete the default version of a policy.".into(),
             ));
         }
         sqlx::query("DELETE FROM policy_versions WHERE policy_id = ? AND version_id = ?")
-            .bind(&p.policy_id)
+            .bind(&policy_id)
             .bind(version_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -1361,16 +1377,17 @@ impl Store {
         version_id: &str,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
-        let p = self.policy(arn).await?;
-        self.policy_version(arn, version_id).await?;
+        let mut tx = self.pool.begin().await?;
+        let (policy_id, _) = Self::version_in(&mut tx, arn, version_id).await?;
         sqlx::query(
             "UPDATE policies SET default_version_id = ?, update_date = ? WHERE policy_id = ?",
         )
         .bind(version_id)
         .bind(ts(now))
-        .bind(&p.policy_id)
-        .execute(&self.pool)
+        .bind(&policy_id)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -1474,15 +1491,28 @@ impl Store {
     }
 
     /// Every user, group and role a managed policy is attached to.
-    pub async fn policy_entities(&self, policy_arn: &str) -> StoreResult<Vec<PolicyEntity>> {
+    pub async fn policy_entities(
+        &self,
+        account: &str,
+        policy_arn: &str,
+    ) -> StoreResult<Vec<PolicyEntity>> {
+        // Entities the policy is attached to, then users and roles using it as their boundary.
         let rows = sqlx::query(
-            "SELECT a.entity_type, COALESCE(u.name, g.name, r.name), a.entity_id FROM policy_attachments a \
+            "SELECT a.entity_type, COALESCE(u.name, g.name, r.name), a.entity_id, COALESCE(u.path, g.path, r.path), 0 \
+             FROM policy_attachments a \
              LEFT JOIN users u ON a.entity_type = 'user' AND u.user_id = a.entity_id \
              LEFT JOIN groups g ON a.entity_type = 'group' AND g.group_id = a.entity_id \
              LEFT JOIN roles r ON a.entity_type = 'role' AND r.role_id = a.entity_id \
-             WHERE a.policy_arn = ? ORDER BY 2",
+             WHERE a.policy_arn = ? AND a.account_id = ? \
+             UNION ALL SELECT 'user', name, user_id, path, 1 FROM users WHERE permissions_boundary = ? AND account_id = ? \
+             UNION ALL SELECT 'role', name, role_id, path, 1 FROM roles WHERE permissions_boundary = ? AND account_id = ?",
         )
         .bind(policy_arn)
+        .bind(account)
+        .bind(policy_arn)
+        .bind(account)
+        .bind(policy_arn)
+        .bind(account)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -1491,6 +1521,8 @@ impl Store {
                 entity_type: EntityType::parse(&r.get::<String, _>(0)),
                 name: r.get::<Option<String>, _>(1).unwrap_or_default(),
                 id: r.get(2),
+                path: r.get::<Option<String>, _>(3).unwrap_or_default(),
+                as_boundary: r.get::<i64, _>(4) == 1,
             })
             .collect())
     }

@@ -248,7 +248,9 @@ impl Store {
     }
 
     /// Stores temporary credentials and makes them usable at once.
+    /// For a role session, also records the role's last use, in the same transaction.
     pub async fn insert_session(&self, s: &NewSession) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -263,8 +265,19 @@ impl Store {
         .bind(&s.session_name)
         .bind(&s.source_identity)
         .bind(ts(s.created))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if s.kind == "assumed-role" {
+            sqlx::query(
+                "UPDATE roles SET last_used_date = ?, last_used_region = ? WHERE role_id = ?",
+            )
+            .bind(ts(s.created))
+            .bind(&s.region)
+            .bind(&s.subject_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         self.cache.insert_session(
             s.access_key_id.clone(),
             Credential {

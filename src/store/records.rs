@@ -95,6 +95,8 @@ pub struct NewSession {
     pub session_name: Option<String>,
     pub source_identity: Option<String>,
     pub created: OffsetDateTime,
+    /// The region the request that created the session was signed for.
+    pub region: String,
     pub principal: Principal,
 }
 
@@ -104,6 +106,9 @@ pub struct PolicyEntity {
     pub entity_type: super::EntityType,
     pub name: String,
     pub id: String,
+    pub path: String,
+    /// Uses the policy as its permissions boundary (rather than having it attached).
+    pub as_boundary: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -131,12 +131,10 @@ impl StsApi for AppState {
             session_name: Some(i.role_session_name.clone()),
             source_identity: i.source_identity.clone(),
             created: ctx.now,
+            region: ctx.region.clone(),
             principal: principal.clone(),
         };
         self.store.insert_session(&session).await?;
-        self.store
-            .note_role_used(&role.role_id, ctx.now, &ctx.region)
-            .await?;
         Ok(m::AssumeRoleResponse {
             credentials: Some(credentials_out(&session)),
             assumed_role_user: Some(m::AssumedRoleUser {
@@ -183,6 +181,7 @@ impl StsApi for AppState {
             session_name: None,
             source_identity: None,
             created: ctx.now,
+            region: ctx.region.clone(),
             principal: ctx.principal.clone(),
         };
         self.store.insert_session(&session).await?;
