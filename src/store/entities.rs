@@ -197,6 +197,20 @@ async fn tag_target_id(
     }
 }
 
+/// Fails with DeleteConflict and `message` when `count_sql` (a `COUNT(*)` bound to `id`)
+/// finds rows that still depend on the entity being deleted.
+async fn refuse_if_any(
+    tx: &mut Tx<'_>,
+    count_sql: &str,
+    id: &str,
+    message: &str,
+) -> StoreResult<()> {
+    if count(tx, count_sql, id).await? > 0 {
+        return Err(StoreError::DeleteConflict(message.to_owned()));
+    }
+    Ok(())
+}
+
 /// Looks up the id of a user, group or role by name inside a transaction.
 async fn entity_id(
     tx: &mut Tx<'_>,
@@ -366,66 +380,41 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let user = user_in(&mut tx, account, name).await?;
         let id = user.user_id.as_str();
-        if count(
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM access_keys WHERE user_id = ?",
             id,
+            "Cannot delete entity, must delete access keys first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must delete access keys first.".into(),
-            ));
-        }
-        if count(
+        .await?;
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM login_profiles WHERE user_id = ?",
             id,
+            "Cannot delete entity, must delete login profile first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must delete login profile first.".into(),
-            ));
-        }
-        if count(
+        .await?;
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'user' AND entity_id = ?",
             id,
+            "Cannot delete entity, must delete policies first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must delete policies first.".into(),
-            ));
-        }
-        if count(
+        .await?;
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'user' AND entity_id = ?",
             id,
+            "Cannot delete entity, must detach all policies first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must detach all policies first.".into(),
-            ));
-        }
-        if count(
+        .await?;
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM group_members WHERE user_id = ?",
             id,
+            "Cannot delete entity, must remove users from group first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must remove users from group first.".into(),
-            ));
-        }
+        .await?;
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -630,42 +619,27 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let group = group_in(&mut tx, account, name).await?;
         let id = group.group_id.as_str();
-        if count(
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM group_members WHERE group_id = ?",
             id,
+            "Cannot delete entity, must remove users from group first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must remove users from group first.".into(),
-            ));
-        }
-        if count(
+        .await?;
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'group' AND entity_id = ?",
             id,
+            "Cannot delete entity, must delete policies first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must delete policies first.".into(),
-            ));
-        }
-        if count(
+        .await?;
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'group' AND entity_id = ?",
             id,
+            "Cannot delete entity, must detach all policies first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must detach all policies first.".into(),
-            ));
-        }
+        .await?;
         sqlx::query("DELETE FROM groups WHERE group_id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -1030,42 +1004,27 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let role = role_in(&mut tx, account, name).await?;
         let id = role.role_id.as_str();
-        if count(
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'role' AND entity_id = ?",
             id,
+            "Cannot delete entity, must delete policies first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must delete policies first.".into(),
-            ));
-        }
-        if count(
+        .await?;
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'role' AND entity_id = ?",
             id,
+            "Cannot delete entity, must detach all policies first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must detach all policies first.".into(),
-            ));
-        }
-        if count(
+        .await?;
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM instance_profile_roles WHERE role_id = ?",
             id,
+            "Cannot delete entity, must remove roles from instance profile first.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must remove roles from instance profile first.".into(),
-            ));
-        }
+        .await?;
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -1201,18 +1160,13 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let id = id.ok_or_else(|| no_such_policy(arn))?;
-        if count(
+        refuse_if_any(
             &mut tx,
             "SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = ?",
             arn,
+            "Cannot delete a policy attached to entities.",
         )
-        .await?
-            > 0
-        {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete a policy attached to entities.".into(),
-            ));
-        }
+        .await?;
         if count(
             &mut tx,
             "SELECT COUNT(*) FROM policy_versions WHERE policy_id = ?",
