@@ -148,18 +148,11 @@ pub async fn authenticate(
     let Some(cred) = cred.filter(|c| c.active) else {
         return Err(auth_error(sigv4::AuthError::InvalidClientTokenId));
     };
-    match (&cred.session_token, &parsed.security_token) {
-        (None, None) => {}
-        (Some(expected), Some(given)) => {
-            use subtle::ConstantTimeEq;
-            if !bool::from(expected.expose().as_bytes().ct_eq(given.as_bytes())) {
-                return Err(auth_error(sigv4::AuthError::InvalidClientTokenId));
-            }
-            if cred.expiration.is_some_and(|exp| now >= exp) {
-                return Err(auth_error(sigv4::AuthError::ExpiredToken));
-            }
-        }
-        _ => return Err(auth_error(sigv4::AuthError::InvalidClientTokenId)),
+    // The presented token must be the issued one (constant-time), then still valid.
+    sigv4::check_session_token(&parsed, cred.session_token.as_ref().map(Secret::expose))
+        .map_err(auth_error)?;
+    if cred.expiration.is_some_and(|exp| now >= exp) {
+        return Err(auth_error(sigv4::AuthError::ExpiredToken));
     }
     sigv4::verify_signature(req, &parsed, cred.secret.expose()).map_err(auth_error)?;
     if cred.session_token.is_none() && !matches!(cred.principal, Principal::Root { .. }) {
@@ -184,12 +177,12 @@ pub struct Authenticated {
 
 fn auth_error(e: sigv4::AuthError) -> crate::protocol::ApiError {
     use crate::protocol::{ApiError, ErrorCode};
-    let code = match e.code() {
-        "MissingAuthenticationToken" => ErrorCode::MissingAuthenticationToken,
-        "IncompleteSignature" => ErrorCode::IncompleteSignature,
-        "InvalidClientTokenId" => ErrorCode::InvalidClientTokenId,
-        "ExpiredToken" => ErrorCode::ExpiredToken,
-        _ => ErrorCode::SignatureDoesNotMatch,
+    let code = match &e {
+        sigv4::AuthError::MissingAuthenticationToken => ErrorCode::MissingAuthenticationToken,
+        sigv4::AuthError::IncompleteSignature(_) => ErrorCode::IncompleteSignature,
+        sigv4::AuthError::InvalidClientTokenId => ErrorCode::InvalidClientTokenId,
+        sigv4::AuthError::ExpiredToken => ErrorCode::ExpiredToken,
+        sigv4::AuthError::SignatureDoesNotMatch(_) => ErrorCode::SignatureDoesNotMatch,
     };
     ApiError::new(code, e.message())
 }
