@@ -8,6 +8,7 @@ COPY src ./src
 COPY migrations ./migrations
 COPY model ./model
 COPY data ./data
+COPY benches ./benches
 RUN cargo build --release --locked --bin iamlocal \
  && strip target/release/iamlocal
 
