@@ -701,3 +701,33 @@ async fn deleting_a_role_ends_only_its_own_sessions() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_malformed_session_policy_is_refused() {
+    let server = common::start().await;
+    let (alice, role_arn) = user_and_trusting_role(&server, "alice", "target").await;
+    let err = failure(
+        alice
+            .sts(&server)
+            .assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("s1")
+            .policy(r#"{"Version":"2012-10-17","Statement":[}"#)
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (err.status, err.code.as_str()),
+        (400, "MalformedPolicyDocument")
+    );
+    let ok = alice
+        .sts(&server)
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("s2")
+        .policy(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#)
+        .send()
+        .await;
+    assert!(ok.is_ok(), "{ok:?}");
+    server.stop().await;
+}

@@ -71,6 +71,11 @@ impl StsApi for AppState {
                 "Roles may not be assumed by root accounts.",
             ));
         }
+        if let Some(policy) = &i.policy {
+            // Session policies follow the identity-policy grammar.
+            crate::policy::Policy::parse(policy, crate::policy::PolicyKind::Session)
+                .map_err(|e| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string()))?;
+        }
         let denied = || access_denied(ctx, "sts:AssumeRole", &i.role_arn);
         let Some((account, name)) = parse_role_arn(&i.role_arn) else {
             return Err(ApiError::new(
