@@ -9,6 +9,7 @@ mod common;
 mod instance_profiles;
 mod login;
 mod managed;
+mod oidc;
 mod policies;
 mod roles;
 pub mod simulate;
@@ -25,7 +26,17 @@ impl IamApi for AppState {
     fn implements(&self, op: Operation) -> bool {
         matches!(
             op,
-            Operation::GetAccountAuthorizationDetails
+            Operation::CreateOpenIDConnectProvider
+                | Operation::GetOpenIDConnectProvider
+                | Operation::DeleteOpenIDConnectProvider
+                | Operation::AddClientIDToOpenIDConnectProvider
+                | Operation::RemoveClientIDFromOpenIDConnectProvider
+                | Operation::UpdateOpenIDConnectProviderThumbprint
+                | Operation::TagOpenIDConnectProvider
+                | Operation::UntagOpenIDConnectProvider
+                | Operation::ListOpenIDConnectProviderTags
+                | Operation::ListOpenIDConnectProviders
+                | Operation::GetAccountAuthorizationDetails
                 | Operation::CreateLoginProfile
                 | Operation::GetLoginProfile
                 | Operation::UpdateLoginProfile
@@ -1007,5 +1018,75 @@ impl IamApi for AppState {
         input: m::GetAccountAuthorizationDetailsRequest,
     ) -> Result<m::GetAccountAuthorizationDetailsResponse, ApiError> {
         authorization_details::get_account_authorization_details(self, ctx, input).await
+    }
+    async fn create_open_id_connect_provider(
+        &self,
+        ctx: &RequestContext,
+        input: m::CreateOpenIDConnectProviderRequest,
+    ) -> Result<m::CreateOpenIDConnectProviderResponse, ApiError> {
+        oidc::create_open_id_connect_provider(self, ctx, input).await
+    }
+    async fn get_open_id_connect_provider(
+        &self,
+        ctx: &RequestContext,
+        input: m::GetOpenIDConnectProviderRequest,
+    ) -> Result<m::GetOpenIDConnectProviderResponse, ApiError> {
+        oidc::get_open_id_connect_provider(self, ctx, input).await
+    }
+    async fn delete_open_id_connect_provider(
+        &self,
+        ctx: &RequestContext,
+        input: m::DeleteOpenIDConnectProviderRequest,
+    ) -> Result<(), ApiError> {
+        oidc::delete_open_id_connect_provider(self, ctx, input).await
+    }
+    async fn add_client_id_to_open_id_connect_provider(
+        &self,
+        ctx: &RequestContext,
+        input: m::AddClientIDToOpenIDConnectProviderRequest,
+    ) -> Result<(), ApiError> {
+        oidc::add_client_id_to_open_id_connect_provider(self, ctx, input).await
+    }
+    async fn remove_client_id_from_open_id_connect_provider(
+        &self,
+        ctx: &RequestContext,
+        input: m::RemoveClientIDFromOpenIDConnectProviderRequest,
+    ) -> Result<(), ApiError> {
+        oidc::remove_client_id_from_open_id_connect_provider(self, ctx, input).await
+    }
+    async fn update_open_id_connect_provider_thumbprint(
+        &self,
+        ctx: &RequestContext,
+        input: m::UpdateOpenIDConnectProviderThumbprintRequest,
+    ) -> Result<(), ApiError> {
+        oidc::update_open_id_connect_provider_thumbprint(self, ctx, input).await
+    }
+    async fn tag_open_id_connect_provider(
+        &self,
+        ctx: &RequestContext,
+        input: m::TagOpenIDConnectProviderRequest,
+    ) -> Result<(), ApiError> {
+        oidc::tag_open_id_connect_provider(self, ctx, input).await
+    }
+    async fn untag_open_id_connect_provider(
+        &self,
+        ctx: &RequestContext,
+        input: m::UntagOpenIDConnectProviderRequest,
+    ) -> Result<(), ApiError> {
+        oidc::untag_open_id_connect_provider(self, ctx, input).await
+    }
+    async fn list_open_id_connect_provider_tags(
+        &self,
+        ctx: &RequestContext,
+        input: m::ListOpenIDConnectProviderTagsRequest,
+    ) -> Result<m::ListOpenIDConnectProviderTagsResponse, ApiError> {
+        oidc::list_open_id_connect_provider_tags(self, ctx, input).await
+    }
+    async fn list_open_id_connect_providers(
+        &self,
+        ctx: &RequestContext,
+        _input: m::ListOpenIDConnectProvidersRequest,
+    ) -> Result<m::ListOpenIDConnectProvidersResponse, ApiError> {
+        oidc::list_open_id_connect_providers(self, ctx).await
     }
 }

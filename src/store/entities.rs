@@ -170,6 +170,8 @@ pub enum TagTarget<'a> {
     Policy(&'a str),
     /// An instance profile by name.
     InstanceProfile(&'a str),
+    /// An OpenID Connect provider by ARN.
+    OidcProvider(&'a str),
 }
 
 async fn tag_target_id(
@@ -188,6 +190,19 @@ async fn tag_target_id(
             .fetch_optional(&mut **tx)
             .await?;
             id.ok_or_else(|| no_such_policy(arn))
+        }
+        TagTarget::OidcProvider(arn) => {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM oidc_providers WHERE arn = ? AND account_id = ?",
+            )
+            .bind(arn)
+            .bind(account)
+            .fetch_one(&mut **tx)
+            .await?;
+            if n == 0 {
+                return Err(super::oidc::no_such_provider(arn));
+            }
+            Ok(arn.to_owned())
         }
         TagTarget::InstanceProfile(name) => {
             Ok(super::instance_profiles::profile_in(tx, account, name)

@@ -121,6 +121,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for table in [
             "account_aliases",
+            "oidc_providers",
             "login_profiles",
             "password_policies",
             "instance_profile_roles",
@@ -332,10 +333,12 @@ mod account;
 mod entities;
 mod instance_profiles;
 mod login;
+mod oidc;
 pub use account::AccountCounts;
 pub use entities::*;
 pub use instance_profiles::{INSTANCE_PROFILES_PER_ACCOUNT, ROLES_PER_INSTANCE_PROFILE};
 pub use login::{LoginProfileRec, PasswordPolicyRec};
+pub use oidc::{OidcProviderRec, CLIENT_IDS_PER_PROVIDER};
 
 const SESSION_SELECT: &str = "SELECT s.access_key_id, s.secret_access_key, s.session_token, s.expiration, s.kind, \
        s.subject_id, s.session_name, s.account_id, r.role_id, r.name AS role_name, r.path AS role_path, \
