@@ -1,7 +1,9 @@
 //! GetAccountAuthorizationDetails: every user, group, role and in-use managed policy of the
 //! account with their policies, in one paged answer.
 
-use super::common::{attached_boundary, encode_document, paginate, policy_path_and_name, tags_out};
+use super::common::{
+    attached_boundary, encode_document, paginate_in_order, policy_path_and_name, tags_out,
+};
 use super::instance_profiles::profile_out;
 use super::managed;
 use super::policies::{aws_policy_out, aws_version, policy_out, version_out};
@@ -167,13 +169,7 @@ pub async fn get_account_authorization_details(
             }
         }
     }
-    let indexed: Vec<(usize, Item)> = items.into_iter().enumerate().collect();
-    let page = paginate(
-        indexed,
-        |(n, _)| format!("{n:08}"),
-        i.marker.as_deref(),
-        i.max_items,
-    )?;
+    let page = paginate_in_order(items, i.marker.as_deref(), i.max_items)?;
     let mut out = m::GetAccountAuthorizationDetailsResponse {
         user_detail_list: Some(Vec::new()),
         group_detail_list: Some(Vec::new()),
@@ -182,7 +178,7 @@ pub async fn get_account_authorization_details(
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     };
-    for (_, item) in page.items {
+    for item in page.items {
         match item {
             Item::User(u) => out.user_detail_list.get_or_insert_with(Vec::new).push(u),
             Item::Group(g) => out.group_detail_list.get_or_insert_with(Vec::new).push(g),

@@ -79,6 +79,32 @@ pub fn paginate<T>(
     }
 }
 
+/// Pages `items` in the order given (tags, versions, simulation results), by position.
+pub fn paginate_in_order<T>(
+    items: Vec<T>,
+    marker: Option<&str>,
+    max_items: Option<i32>,
+) -> Result<Page<T>, ApiError> {
+    let indexed: Vec<(usize, T)> = items.into_iter().enumerate().collect();
+    let page = paginate(indexed, |(n, _)| format!("{n:08}"), marker, max_items)?;
+    Ok(Page {
+        items: page.items.into_iter().map(|(_, t)| t).collect(),
+        is_truncated: page.is_truncated,
+        marker: page.marker,
+    })
+}
+
+/// One page of an entity's tags, in the order they were added.
+pub async fn tags_page(
+    s: &crate::server::AppState,
+    entity_id: &str,
+    marker: Option<&str>,
+    max_items: Option<i32>,
+) -> Result<(Vec<m::Tag>, bool, Option<String>), ApiError> {
+    let page = paginate_in_order(s.store.tags(entity_id).await?, marker, max_items)?;
+    Ok((tags_out(page.items), page.is_truncated, page.marker))
+}
+
 /// Characters left as they are when a policy document is returned URL-encoded.
 const DOC_SET: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')

@@ -185,7 +185,7 @@ pub async fn list_instance_profile_tags(
         .instance_profile(&ctx.account_id, &i.instance_profile_name)
         .await?;
     let (tags, truncated, marker) =
-        super::users::tags_page(s, &p.instance_profile_id, i.marker.as_deref(), i.max_items)
+        super::common::tags_page(s, &p.instance_profile_id, i.marker.as_deref(), i.max_items)
             .await?;
     Ok(m::ListInstanceProfileTagsResponse {
         tags,

@@ -209,14 +209,8 @@ pub async fn change_password(
         .as_ref()
         .is_some_and(|p| !p.allow_users_to_change_password)
     {
-        return Err(ApiError::new(
-            ErrorCode::AccessDenied,
-            format!(
-                "User: {} is not authorized to perform: iam:ChangePassword on resource: {}",
-                ctx.principal.arn(),
-                ctx.principal.arn()
-            ),
-        ));
+        let arn = ctx.principal.arn();
+        return Err(ApiError::access_denied(&arn, "iam:ChangePassword", &arn));
     }
     let profile = s.store.login_profile(&ctx.account_id, name).await?;
     if !verify(i.old_password, profile.password_hash).await? {

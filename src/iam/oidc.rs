@@ -184,7 +184,7 @@ pub async fn list_open_id_connect_provider_tags(
         .oidc_provider(&ctx.account_id, &i.open_id_connect_provider_arn)
         .await?;
     let (tags, truncated, marker) =
-        super::users::tags_page(s, &p.arn, i.marker.as_deref(), i.max_items).await?;
+        super::common::tags_page(s, &p.arn, i.marker.as_deref(), i.max_items).await?;
     Ok(m::ListOpenIDConnectProviderTagsResponse {
         tags,
         is_truncated: Some(truncated),

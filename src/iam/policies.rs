@@ -1,7 +1,8 @@
 //! Managed policies and their versions, attachments, inline policies.
 
 use super::common::{
-    check_document, encode_document, paginate, policy_path_and_name, tags_in, tags_out, DocKind,
+    check_document, encode_document, paginate, paginate_in_order, policy_path_and_name, tags_in,
+    tags_out, DocKind,
 };
 use super::managed;
 use crate::protocol::generated::iam as m;
@@ -289,18 +290,12 @@ pub async fn list_policy_versions(
     } else {
         s.store.policy_versions(&i.policy_arn).await?
     };
-    let indexed: Vec<(usize, PolicyVersionRec)> = versions.into_iter().enumerate().collect();
-    let page = paginate(
-        indexed,
-        |(n, _)| format!("{n:08}"),
-        i.marker.as_deref(),
-        i.max_items,
-    )?;
+    let page = paginate_in_order(versions, i.marker.as_deref(), i.max_items)?;
     Ok(m::ListPolicyVersionsResponse {
         versions: Some(
             page.items
                 .into_iter()
-                .map(|(_, v)| version_out(v, false))
+                .map(|v| version_out(v, false))
                 .collect(),
         ),
         is_truncated: Some(page.is_truncated),

@@ -1,7 +1,7 @@
 //! The policy simulator (SimulateCustomPolicy, SimulatePrincipalPolicy) and context-key listing,
 //! plus the effective policies of a principal, which authorization and trust checks share.
 
-use super::common::paginate;
+use super::common::paginate_in_order;
 use super::managed;
 use crate::policy::{
     self, ContextKeyType, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet,
@@ -48,26 +48,25 @@ fn parse_stored(
     })
 }
 
-async fn attached_policies(
+/// A managed policy (customer or AWS managed) at its default version, named as the simulator
+/// names it.
+async fn managed_policy(
     s: &AppState,
-    ty: EntityType,
-    entity_id: &str,
-    out: &mut Vec<SourcePolicy>,
-) -> Result<(), ApiError> {
-    for arn in s.store.attached_policies(ty, entity_id).await? {
-        let doc = super::policies::default_document(s, &arn).await?;
-        let name = arn.rsplit('/').next().unwrap_or(&arn).to_owned();
-        let source = if managed::is_aws_managed(&arn) {
-            PolicySourceType::AwsManaged
-        } else {
-            PolicySourceType::UserManaged
-        };
-        out.push(parse_stored(name, source, &doc, PolicyKind::Identity)?);
-    }
-    Ok(())
+    arn: &str,
+    kind: PolicyKind,
+) -> Result<SourcePolicy, ApiError> {
+    let doc = super::policies::default_document(s, arn).await?;
+    let name = arn.rsplit('/').next().unwrap_or(arn).to_owned();
+    let source = if managed::is_aws_managed(arn) {
+        PolicySourceType::AwsManaged
+    } else {
+        PolicySourceType::UserManaged
+    };
+    parse_stored(name, source, &doc, kind)
 }
 
-async fn inline_policies(
+/// A user's, group's or role's own policies: inline ones (`source`), then attached managed ones.
+async fn entity_policies(
     s: &AppState,
     ty: EntityType,
     entity_id: &str,
@@ -77,24 +76,17 @@ async fn inline_policies(
     for (name, doc) in s.store.inline_policies(ty, entity_id).await? {
         out.push(parse_stored(name, source, &doc, PolicyKind::Identity)?);
     }
+    for arn in s.store.attached_policies(ty, entity_id).await? {
+        out.push(managed_policy(s, &arn, PolicyKind::Identity).await?);
+    }
     Ok(())
 }
 
 async fn boundary(s: &AppState, arn: Option<String>) -> Result<Option<SourcePolicy>, ApiError> {
-    let Some(arn) = arn else { return Ok(None) };
-    let doc = super::policies::default_document(s, &arn).await?;
-    let name = arn.rsplit('/').next().unwrap_or(&arn).to_owned();
-    let source = if managed::is_aws_managed(&arn) {
-        PolicySourceType::AwsManaged
-    } else {
-        PolicySourceType::UserManaged
-    };
-    Ok(Some(parse_stored(
-        name,
-        source,
-        &doc,
-        PolicyKind::Boundary,
-    )?))
+    match arn {
+        Some(arn) => Ok(Some(managed_policy(s, &arn, PolicyKind::Boundary).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The identity policies and permissions boundary of the user, group or role named by `arn`
@@ -126,7 +118,7 @@ pub async fn principal_policies(
             if u.arn != arn {
                 return Err(no_entity());
             }
-            inline_policies(
+            entity_policies(
                 s,
                 EntityType::User,
                 &u.user_id,
@@ -134,9 +126,8 @@ pub async fn principal_policies(
                 &mut out.identity,
             )
             .await?;
-            attached_policies(s, EntityType::User, &u.user_id, &mut out.identity).await?;
             for g in s.store.groups_for_user(&u.user_id).await? {
-                inline_policies(
+                entity_policies(
                     s,
                     EntityType::Group,
                     &g.group_id,
@@ -144,7 +135,6 @@ pub async fn principal_policies(
                     &mut out.identity,
                 )
                 .await?;
-                attached_policies(s, EntityType::Group, &g.group_id, &mut out.identity).await?;
             }
             out.boundary = boundary(s, u.permissions_boundary).await?;
         }
@@ -157,7 +147,7 @@ pub async fn principal_policies(
             if g.arn != arn {
                 return Err(no_entity());
             }
-            inline_policies(
+            entity_policies(
                 s,
                 EntityType::Group,
                 &g.group_id,
@@ -165,14 +155,13 @@ pub async fn principal_policies(
                 &mut out.identity,
             )
             .await?;
-            attached_policies(s, EntityType::Group, &g.group_id, &mut out.identity).await?;
         }
         "role" => {
             let r = s.store.role(account, name).await.map_err(|_| no_entity())?;
             if r.arn != arn {
                 return Err(no_entity());
             }
-            inline_policies(
+            entity_policies(
                 s,
                 EntityType::Role,
                 &r.role_id,
@@ -180,7 +169,6 @@ pub async fn principal_policies(
                 &mut out.identity,
             )
             .await?;
-            attached_policies(s, EntityType::Role, &r.role_id, &mut out.identity).await?;
             out.boundary = boundary(s, r.permissions_boundary).await?;
         }
         _ => return Err(invalid_input(format!("Invalid ARN: {arn}"))),
@@ -356,10 +344,9 @@ fn page(
     marker: Option<&str>,
     max_items: Option<i32>,
 ) -> Result<m::SimulatePolicyResponse, ApiError> {
-    let indexed: Vec<(usize, m::EvaluationResult)> = results.into_iter().enumerate().collect();
-    let page = paginate(indexed, |(n, _)| format!("{n:08}"), marker, max_items)?;
+    let page = paginate_in_order(results, marker, max_items)?;
     Ok(m::SimulatePolicyResponse {
-        evaluation_results: Some(page.items.into_iter().map(|(_, r)| r).collect()),
+        evaluation_results: Some(page.items),
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     })

@@ -1,7 +1,7 @@
 //! Users, groups and group membership, access keys, user and role tags.
 
 use super::common::attached_boundary;
-use super::common::{paginate, tags_in, tags_out};
+use super::common::{paginate, tags_in, tags_out, tags_page};
 use crate::auth::Principal;
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
@@ -197,23 +197,6 @@ pub async fn untag_user(
         )
         .await?;
     Ok(())
-}
-
-/// One page of an entity's tags, in the order they were added.
-pub async fn tags_page(
-    s: &AppState,
-    entity_id: &str,
-    marker: Option<&str>,
-    max_items: Option<i32>,
-) -> Result<(Vec<m::Tag>, bool, Option<String>), ApiError> {
-    let tags = s.store.tags(entity_id).await?;
-    let indexed: Vec<(usize, crate::store::Tag)> = tags.into_iter().enumerate().collect();
-    let page = paginate(indexed, |(n, _)| format!("{n:08}"), marker, max_items)?;
-    Ok((
-        tags_out(page.items.into_iter().map(|(_, t)| t).collect()),
-        page.is_truncated,
-        page.marker,
-    ))
 }
 
 pub async fn list_user_tags(
@@ -565,13 +548,10 @@ pub async fn get_access_key_last_used(
         .access_key(&ctx.account_id, &i.access_key_id)
         .await?
     else {
-        return Err(ApiError::new(
-            ErrorCode::AccessDenied,
-            format!(
-                "User: {} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key {}",
-                ctx.principal.arn(),
-                i.access_key_id
-            ),
+        return Err(ApiError::access_denied(
+            &ctx.principal.arn(),
+            "iam:GetAccessKeyLastUsed",
+            &format!("access key {}", i.access_key_id),
         ));
     };
     // AWS writes "N/A" for keys never used.

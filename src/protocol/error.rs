@@ -19,6 +19,14 @@ impl ApiError {
         }
     }
 
+    /// AWS's authorization refusal: `User: ARN is not authorized to perform: ACTION on resource: R`.
+    pub fn access_denied(principal_arn: &str, action: &str, resource: &str) -> Self {
+        ApiError::new(
+            ErrorCode::AccessDenied,
+            format!("User: {principal_arn} is not authorized to perform: {action} on resource: {resource}"),
+        )
+    }
+
     /// The answer of every operation iamlocal does not implement yet.
     pub fn not_implemented(op: Operation) -> Self {
         ApiError::new(

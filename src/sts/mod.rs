@@ -20,13 +20,7 @@ const SESSION_TOKEN_DEFAULT: i64 = 43200;
 const SESSION_TOKEN_ROOT_MAX: i64 = 3600;
 
 fn access_denied(ctx: &RequestContext, action: &str, resource: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::AccessDenied,
-        format!(
-            "User: {} is not authorized to perform: {action} on resource: {resource}",
-            ctx.principal.arn()
-        ),
-    )
+    ApiError::access_denied(&ctx.principal.arn(), action, resource)
 }
 
 /// `arn:aws:iam::ACCOUNT:role/path/name` → (account, name).
