@@ -1,7 +1,8 @@
 //! Command-line flags and their environment variables.
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -14,7 +15,12 @@ pub enum LogFormat {
 #[command(name = "iamlocal", version, about)]
 pub struct Config {
     /// Address to listen on.
-    #[arg(long, env = "IAMLOCAL_LISTEN", default_value = "127.0.0.1:4566")]
+    #[arg(
+        long,
+        env = "IAMLOCAL_LISTEN",
+        default_value = "127.0.0.1:4566",
+        global = true
+    )]
     pub listen: SocketAddr,
 
     /// SQLite database file, or `:memory:`.
@@ -41,6 +47,41 @@ pub struct Config {
     /// Log line format.
     #[arg(long, env = "IAMLOCAL_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+
+    /// How long a client may take to send a request's head, and then its body (`30s`, `500ms`).
+    #[arg(long, env = "IAMLOCAL_READ_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub read_timeout: Duration,
+
+    /// How long shutdown waits for open requests before closing their connections.
+    #[arg(long, env = "IAMLOCAL_SHUTDOWN_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub shutdown_timeout: Duration,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do instead of serving.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Asks the server at `--listen` for its health and exits 0 when it answers healthy, 1
+    /// otherwise (for container health checks).
+    Healthcheck,
+}
+
+/// `30s`, `500ms`, `2m`, or a bare number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration such as 30s or 500ms"))?;
+    match unit {
+        "" | "s" => Ok(Duration::from_secs(n)),
+        "ms" => Ok(Duration::from_millis(n)),
+        "m" => Ok(Duration::from_secs(n.saturating_mul(60))),
+        _ => Err(format!("'{s}' is not a duration such as 30s or 500ms")),
+    }
 }
 
 fn parse_account_id(s: &str) -> Result<String, String> {
@@ -61,6 +102,26 @@ impl Config {
             root_access_key_id: "test".into(),
             root_secret_access_key: "test".into(),
             log_format: LogFormat::Text,
+            read_timeout: Duration::from_secs(30),
+            shutdown_timeout: Duration::from_secs(10),
+            command: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("7"), Ok(Duration::from_secs(7)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("s").is_err());
+        assert!(parse_duration("1h").is_err());
+        assert!(parse_duration("-1s").is_err());
     }
 }

@@ -1,5 +1,5 @@
 use clap::Parser;
-use iamlocal::config::{Config, LogFormat};
+use iamlocal::config::{Command, Config, LogFormat};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -19,6 +19,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if config.command == Some(Command::Healthcheck) {
+        return match iamlocal::server::healthcheck(config.listen) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("iamlocal: unhealthy: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     match config.log_format {

@@ -214,7 +214,9 @@ fn collect_errors(services: &[&Service]) -> Vec<ErrorDef> {
         }
     }
     // Errors every query-protocol service answers but the models do not list
-    // (IAM API Reference, "Common Errors"), and the wire codes of the SigV4 checks.
+    // (IAM API Reference, "Common Errors"), the wire codes of the SigV4 checks, and the HTTP
+    // level refusals iamlocal answers with an AWS-shaped body (malformed framing, a method a
+    // path does not take, a client too slow to send its request).
     let common: &[(&str, u64, bool)] = &[
         ("AccessDenied", 403, true),
         ("ExpiredToken", 403, true),
@@ -225,13 +227,18 @@ fn collect_errors(services: &[&Service]) -> Vec<ErrorDef> {
         ("InvalidParameterCombination", 400, true),
         ("InvalidParameterValue", 400, true),
         ("InvalidQueryParameter", 400, true),
+        ("MalformedHttpRequest", 400, true),
         ("MalformedQueryString", 404, true),
+        ("MethodNotAllowed", 405, true),
         ("MissingAction", 400, true),
         ("MissingAuthenticationToken", 403, true),
         ("MissingParameter", 400, true),
         ("NotImplemented", 501, false),
         ("OptInRequired", 403, true),
         ("RequestExpired", 400, true),
+        ("RequestHeaderFieldsTooLarge", 431, true),
+        ("RequestTimeout", 408, true),
+        ("RequestURITooLong", 414, true),
         ("ServiceUnavailable", 503, false),
         ("SignatureDoesNotMatch", 403, true),
         ("Throttling", 400, true),

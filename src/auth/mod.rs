@@ -115,6 +115,26 @@ pub struct Credential {
     pub principal: Principal,
 }
 
+/// A refused request: AWS's error, and what the request said about its signer, for the log.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    pub error: crate::protocol::ApiError,
+    /// The access key id the signature names (never the secret or the signature).
+    pub access_key_id: Option<String>,
+    /// The region of the signature's credential scope.
+    pub region: Option<String>,
+}
+
+impl From<crate::protocol::ApiError> for Refused {
+    fn from(error: crate::protocol::ApiError) -> Refused {
+        Refused {
+            error,
+            access_key_id: None,
+            region: None,
+        }
+    }
+}
+
 /// Authenticates a request: SigV4 (header or presigned), then the credential it names.
 ///
 /// Order as AWS checks: parse, time window, scope, key and token, signature.
@@ -123,8 +143,31 @@ pub async fn authenticate(
     req: &sigv4::RawRequest<'_>,
     op: Option<crate::protocol::Operation>,
     now: OffsetDateTime,
-) -> Result<Authenticated, crate::protocol::ApiError> {
+) -> Result<Authenticated, Refused> {
     let parsed = sigv4::parse(req).map_err(auth_error)?;
+    let signer = |error: crate::protocol::ApiError| -> Refused {
+        let (access_key_id, region) = match &parsed {
+            Some(p) => (Some(p.access_key_id.clone()), Some(p.region.clone())),
+            None => (None, None),
+        };
+        Refused {
+            error,
+            access_key_id,
+            region,
+        }
+    };
+    authenticate_parsed(store, req, parsed.as_ref(), op, now)
+        .await
+        .map_err(signer)
+}
+
+async fn authenticate_parsed(
+    store: &crate::store::Store,
+    req: &sigv4::RawRequest<'_>,
+    parsed: Option<&sigv4::ParsedAuth>,
+    op: Option<crate::protocol::Operation>,
+    now: OffsetDateTime,
+) -> Result<Authenticated, crate::protocol::ApiError> {
     let Some(parsed) = parsed else {
         if op.is_some_and(|op| op.unsigned()) {
             return Ok(Authenticated {
@@ -135,12 +178,12 @@ pub async fn authenticate(
         }
         return Err(auth_error(sigv4::AuthError::MissingAuthenticationToken));
     };
-    sigv4::check_time(&parsed, now, time::Duration::minutes(15)).map_err(auth_error)?;
+    sigv4::check_time(parsed, now, time::Duration::minutes(15)).map_err(auth_error)?;
     let services: &[&str] = match op {
         Some(op) => &[op.service().signing_name()],
         None => &["iam", "sts"],
     };
-    sigv4::check_scope(&parsed, services).map_err(auth_error)?;
+    sigv4::check_scope(parsed, services).map_err(auth_error)?;
     let cred = store
         .credential(&parsed.access_key_id)
         .await
@@ -149,19 +192,19 @@ pub async fn authenticate(
         return Err(auth_error(sigv4::AuthError::InvalidClientTokenId));
     };
     // The presented token must be the issued one (constant-time), then still valid.
-    sigv4::check_session_token(&parsed, cred.session_token.as_ref().map(Secret::expose))
+    sigv4::check_session_token(parsed, cred.session_token.as_ref().map(Secret::expose))
         .map_err(auth_error)?;
     if cred.expiration.is_some_and(|exp| now >= exp) {
         return Err(auth_error(sigv4::AuthError::ExpiredToken));
     }
-    sigv4::verify_signature(req, &parsed, cred.secret.expose()).map_err(auth_error)?;
+    sigv4::verify_signature(req, parsed, cred.secret.expose()).map_err(auth_error)?;
     if cred.session_token.is_none() && !matches!(cred.principal, Principal::Root { .. }) {
         store.note_key_used(&parsed.access_key_id, now, &parsed.service, &parsed.region);
     }
     Ok(Authenticated {
         temporary: cred.session_token.is_some(),
         principal: cred.principal,
-        region: Some(parsed.region),
+        region: Some(parsed.region.clone()),
     })
 }
 

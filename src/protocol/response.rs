@@ -59,7 +59,7 @@ pub fn success(format: Format, op: Operation, result: Option<&Node>, request_id:
                 out.push_str(">\n");
             }
             out.push_str("  <ResponseMetadata>\n    <RequestId>");
-            out.push_str(&quick_xml::escape::partial_escape(request_id));
+            out.push_str(&xml::escape(request_id));
             out.push_str("</RequestId>\n  </ResponseMetadata>\n</");
             out.push_str(name);
             out.push_str("Response>\n");
@@ -91,9 +91,9 @@ pub fn error(format: Format, service: Service, err: &ApiError, request_id: &str)
             out.push_str("</Type>\n    <Code>");
             out.push_str(err.code.as_str());
             out.push_str("</Code>\n    <Message>");
-            out.push_str(&quick_xml::escape::partial_escape(err.message.as_str()));
+            out.push_str(&xml::escape(err.message.as_str()));
             out.push_str("</Message>\n  </Error>\n  <RequestId>");
-            out.push_str(&quick_xml::escape::partial_escape(request_id));
+            out.push_str(&xml::escape(request_id));
             out.push_str("</RequestId>\n</ErrorResponse>\n");
             out
         }

@@ -5,9 +5,38 @@
 
 use super::Timestamp;
 use base64::Engine as _;
-// Text needs only `<`, `>` and `&` escaped; AWS writes quotes and apostrophes as they are.
-use quick_xml::escape::partial_escape as escape;
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+/// Text as XML 1.0 element content: `<`, `>` and `&` escaped (AWS writes quotes and
+/// apostrophes as they are), a carriage return kept as `&#xD;` so parsers do not fold it into a
+/// line feed, and characters XML 1.0 cannot carry at all, not even as references (C0 controls
+/// other than tab and line feed, lone surrogates, U+FFFE, U+FFFF), replaced by U+FFFD. Every
+/// answer thus parses, whatever a client sent.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    let special = |c: char| matches!(c, '<' | '>' | '&' | '\r') || !xml_char(c);
+    let Some(first) = text.find(special) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(text.get(..first).unwrap_or_default());
+    for c in text.get(first..).unwrap_or_default().chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => out.push_str("&#xD;"),
+            c if !xml_char(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// XML 1.0's `Char` production.
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
 
 /// A response value.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,6 +165,32 @@ pub fn to_json(node: &Node) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_xml_cannot_carry_is_replaced() {
+        assert!(matches!(escape("plain text"), Cow::Borrowed(_)));
+        assert_eq!(escape("a\u{1}b\u{0}c\u{1B}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}");
+        assert_eq!(
+            escape("\u{FFFE}\u{FFFF}\u{FFFD}"),
+            "\u{FFFD}\u{FFFD}\u{FFFD}"
+        );
+        assert_eq!(escape("x\r\ny\tz"), "x&#xD;\ny\tz");
+        assert_eq!(escape("é😀<&>"), "é😀&lt;&amp;&gt;");
+        // Every answer parses as XML.
+        let all: String = (0u32..0x11_0000).filter_map(char::from_u32).collect();
+        let doc = format!("<a>{}</a>", escape(&all));
+        let mut reader = quick_xml::Reader::from_str(&doc);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Text(t)) => {
+                    t.decode().expect("decodes");
+                }
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed: {e}"),
+            }
+        }
+    }
 
     #[test]
     fn escapes_text_and_writes_members() {

@@ -1,7 +1,12 @@
 //! The HTTP server: one endpoint for the IAM and STS query protocol, plus `/_iamlocal/health`
 //! and `/_iamlocal/reset`.
 
+mod framing;
+mod healthcheck;
 mod query;
+mod serve;
+
+pub use healthcheck::healthcheck;
 
 use crate::auth::{Credential, Principal, Secret};
 use crate::clock::Clock;
@@ -24,6 +29,8 @@ pub struct AppState {
     pub account_id: Arc<str>,
     /// The root credentials' access key id (configuration, not stored).
     pub root_access_key_id: Arc<str>,
+    /// How long a client may take to send a request body.
+    pub read_timeout: std::time::Duration,
 }
 
 /// Startup failures, each naming what was wrong.
@@ -60,6 +67,7 @@ impl AppState {
             clock,
             account_id: Arc::from(config.account_id.as_str()),
             root_access_key_id: Arc::from(config.root_access_key_id.as_str()),
+            read_timeout: config.read_timeout,
         })
     }
 }
@@ -67,14 +75,30 @@ impl AppState {
 /// The router, shared by the binary and the tests.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/_iamlocal/health", get(health))
-        .route("/_iamlocal/reset", post(reset))
+        .route(
+            "/_iamlocal/health",
+            get(health).fallback(method_not_allowed),
+        )
+        .route("/_iamlocal/reset", post(reset).fallback(method_not_allowed))
         .fallback(query::handle)
         .with_state(state)
 }
 
 async fn health() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// Any other method on an admin path: 405 with an AWS-shaped body, like every other refusal.
+async fn method_not_allowed(method: axum::http::Method) -> axum::response::Response {
+    let err = crate::protocol::ApiError::new(
+        crate::protocol::ErrorCode::MethodNotAllowed,
+        format!("The method {method} is not allowed on this path."),
+    );
+    query::error_response(
+        crate::protocol::response::Format::Xml,
+        crate::protocol::Service::Iam,
+        &err,
+    )
 }
 
 async fn reset(State(state): State<AppState>, headers: axum::http::HeaderMap) -> impl IntoResponse {
@@ -126,6 +150,10 @@ impl Server {
         })?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = app(state.clone());
+        let timeouts = serve::Timeouts {
+            read: config.read_timeout,
+            shutdown: config.shutdown_timeout,
+        };
         let flusher = state.store.clone();
         let clock = state.clock.clone();
         let task = tokio::spawn(async move {
@@ -148,15 +176,11 @@ impl Server {
                     }
                 }
             });
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            serve::serve(listener, router, timeouts, async {
+                let _ = rx.await;
+            })
+            .await;
             flush.abort();
-            if let Err(e) = served {
-                tracing::error!(error = %e, "server stopped");
-            }
         });
         Ok(Server {
             addr,
@@ -183,7 +207,8 @@ impl Server {
         &self.state
     }
 
-    /// Stops accepting, lets in-flight requests finish and writes pending data.
+    /// Stops accepting, lets in-flight requests finish (for at most the shutdown timeout) and
+    /// writes pending data.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

@@ -2,7 +2,7 @@
 //! dispatch to the generated handler trait, and write AWS's response.
 
 use super::AppState;
-use crate::auth::{self, Principal};
+use crate::auth;
 use crate::protocol::generated::{iam, sts};
 use crate::protocol::query::Query;
 use crate::protocol::response::{self, Format};
@@ -16,27 +16,53 @@ use std::time::Instant;
 const MAX_BODY: usize = 1 << 20;
 
 pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Response<Body> {
+    // The request runs to completion in its own task even when the client goes away: a
+    // cancelled future would drop a database connection in the middle of a transaction.
+    let format = Format::from_accept(
+        req.headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok()),
+    );
+    match tokio::spawn(serve_request(state, req, format)).await {
+        Ok(resp) => resp,
+        Err(e) => error_response(format, Service::Iam, &ApiError::internal(e)),
+    }
+}
+
+/// What the request log says about one request.
+#[derive(Default)]
+struct LogFields {
+    action: Option<&'static str>,
+    principal: Option<String>,
+    access_key_id: Option<String>,
+    region: Option<String>,
+}
+
+async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> Response<Body> {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let now = state.clock.now();
     let (parts, body) = req.into_parts();
-    let format = Format::from_accept(
-        parts
-            .headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok()),
-    );
 
     let mut service = Service::Iam;
-    let mut op_name = "-";
+    let mut log = LogFields::default();
     let outcome = async {
-        let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
-            ApiError::new(
-                ErrorCode::ValidationError,
-                format!("Request body must be at most {MAX_BODY} bytes."),
-            )
-        });
-        let body = body.map_err(|e| (e, None))?;
+        let body = match tokio::time::timeout(state.read_timeout, to_bytes(body, MAX_BODY)).await
+        {
+            Ok(Ok(body)) => body,
+            Ok(Err(_)) => {
+                return Err(ApiError::new(
+                    ErrorCode::ValidationError,
+                    format!("Request body must be at most {MAX_BODY} bytes."),
+                ))
+            }
+            Err(_) => {
+                return Err(ApiError::new(
+                    ErrorCode::RequestTimeout,
+                    "Your socket connection to the server was not read from or written to within the timeout period.",
+                ))
+            }
+        };
         let raw_query = parts.uri.query().unwrap_or("");
         let is_form = parts.method == axum::http::Method::POST;
         let query = if is_form {
@@ -48,7 +74,7 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
         let op = action.as_deref().and_then(Operation::from_action);
         if let Some(op) = op {
             service = op.service();
-            op_name = op.name();
+            log.action = Some(op.name());
         } else if query.get("Version") == Some(Service::Sts.version()) {
             service = Service::Sts;
         }
@@ -82,24 +108,25 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
             principal,
             region,
             temporary,
-        } = auth::authenticate(&state.store, &raw, op, now)
-            .await
-            .map_err(|e| (e, None))?;
+        } = match auth::authenticate(&state.store, &raw, op, now).await {
+            Ok(authenticated) => authenticated,
+            Err(refused) => {
+                log.access_key_id = refused.access_key_id;
+                log.region = refused.region;
+                return Err(refused.error);
+            }
+        };
+        log.principal = Some(principal.arn()).filter(|arn| !arn.is_empty());
+        log.region.clone_from(&region);
 
         let Some(action) = action else {
-            return Err((
-                ApiError::new(ErrorCode::MissingAction, "Missing Action"),
-                Some(principal),
-            ));
+            return Err(ApiError::new(ErrorCode::MissingAction, "Missing Action"));
         };
         let Some(op) = op else {
             let version = query.get("Version").unwrap_or("2010-05-08");
-            return Err((
-                ApiError::new(
-                    ErrorCode::InvalidAction,
-                    format!("Could not find operation {action} for version {version}"),
-                ),
-                Some(principal),
+            return Err(ApiError::new(
+                ErrorCode::InvalidAction,
+                format!("Could not find operation {action} for version {version}"),
             ));
         };
         let ctx = RequestContext {
@@ -113,41 +140,63 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
             region: region.unwrap_or_else(|| "us-east-1".to_owned()),
             temporary_credentials: temporary,
         };
-        let result = match op.service() {
+        let node = match op.service() {
             Service::Iam => iam::dispatch(&state, &ctx, op, &query).await,
             Service::Sts => sts::dispatch(&state, &ctx, op, &query).await,
-        };
-        match result {
-            Ok(node) => Ok((op, node, ctx.principal)),
-            Err(e) => Err((e, Some(ctx.principal))),
-        }
+        }?;
+        Ok((op, node))
     }
     .await;
 
-    let (status, body, action, principal, code) = match outcome {
-        Ok((op, node, principal)) => (
+    let (status, body, code) = match outcome {
+        Ok((op, node)) => (
             StatusCode::OK,
             response::success(format, op, node.as_ref(), &request_id),
-            op.name(),
-            Some(principal),
             None,
         ),
-        Err((err, principal)) => (
+        Err(err) => (
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST),
             response::error(format, service, &err, &request_id),
-            op_name,
-            principal,
             Some(err.code.as_str()),
         ),
     };
+    // Empty fields are left out (`Option` records nothing when `None`).
     tracing::info!(
-        action,
-        principal = principal.as_ref().map(Principal::arn).unwrap_or_default(),
+        action = log.action.unwrap_or("-"),
+        principal = log.principal.as_deref(),
+        access_key = log.access_key_id.as_deref(),
+        region = log.region.as_deref(),
         status = status.as_u16(),
-        error = code.unwrap_or(""),
+        error = code,
         latency_us = started.elapsed().as_micros() as u64,
         "request"
     );
+    finish(status, format, body, &request_id, state.clock.now())
+}
+
+/// A complete error answer outside the query pipeline (a method an admin path does not take,
+/// a failed request task).
+pub fn error_response(format: Format, service: Service, err: &ApiError) -> Response<Body> {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let body = response::error(format, service, err, &request_id);
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    finish(
+        status,
+        format,
+        body,
+        &request_id,
+        time::OffsetDateTime::now_utc(),
+    )
+}
+
+/// The response with AWS's headers: content type, request id and date.
+fn finish(
+    status: StatusCode,
+    format: Format,
+    body: String,
+    request_id: &str,
+    now: time::OffsetDateTime,
+) -> Response<Body> {
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = status;
     let headers = resp.headers_mut();
@@ -155,10 +204,10 @@ pub async fn handle(State(state): State<AppState>, req: Request<Body>) -> Respon
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),
     );
-    if let Ok(v) = HeaderValue::from_str(&request_id) {
+    if let Ok(v) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-RequestId", v);
     }
-    if let Ok(v) = HeaderValue::from_str(&http_date(state.clock.now())) {
+    if let Ok(v) = HeaderValue::from_str(&http_date(now)) {
         headers.insert(header::DATE, v);
     }
     resp

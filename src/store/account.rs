@@ -27,7 +27,7 @@ impl Store {
 
     /// Sets the account's alias; an account has one, so a new alias replaces the old one.
     pub async fn set_account_alias(&self, account: &str, alias: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let owner: Option<String> =
             sqlx::query_scalar("SELECT account_id FROM account_aliases WHERE alias = ?")
                 .bind(alias)

@@ -26,7 +26,22 @@ pub enum StoreError {
     #[error("{0}")]
     InvalidInput(String),
     #[error(transparent)]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A uniqueness violation means a concurrent writer created the same entity first: that
+    /// is AWS's `EntityAlreadyExists`, not a server failure. (Write transactions are
+    /// serialized, so the callers' own existence checks normally answer first.)
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                tracing::debug!(error = %e, "unique constraint");
+                StoreError::EntityAlreadyExists("The entity already exists.".into())
+            }
+            _ => StoreError::Db(e),
+        }
+    }
 }
 
 pub type StoreResult<T> = std::result::Result<T, StoreError>;
@@ -296,7 +311,7 @@ impl Store {
         tags: &[Tag],
         now: OffsetDateTime,
     ) -> StoreResult<UserRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         if user_in(&mut tx, account, name).await.is_ok() {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "User with name {name} already exists."
@@ -341,7 +356,7 @@ impl Store {
     }
 
     pub async fn user(&self, account: &str, name: &str) -> StoreResult<UserRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         user_in(&mut tx, account, name).await
     }
 
@@ -365,7 +380,7 @@ impl Store {
         new_name: Option<&str>,
         new_path: Option<&str>,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let user = user_in(&mut tx, account, name).await?;
         let final_name = new_name.unwrap_or(&user.name);
         let final_path = new_path.unwrap_or(&user.path);
@@ -392,7 +407,7 @@ impl Store {
     }
 
     pub async fn delete_user(&self, account: &str, name: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let user = user_in(&mut tx, account, name).await?;
         let id = user.user_id.as_str();
         refuse_if_any(
@@ -472,7 +487,7 @@ impl Store {
         target: TagTarget<'_>,
         tags: &[Tag],
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         insert_tags(&mut tx, &id, tags).await?;
         tx.commit().await?;
@@ -485,7 +500,7 @@ impl Store {
         target: TagTarget<'_>,
         keys: &[String],
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         for k in keys {
             sqlx::query("DELETE FROM tags WHERE entity_id = ? AND lower(key) = lower(?)")
@@ -505,7 +520,7 @@ impl Store {
         ty: EntityType,
         name: &str,
     ) -> StoreResult<String> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         entity_id(&mut tx, account, ty, name).await
     }
 
@@ -518,7 +533,7 @@ impl Store {
         path: &str,
         now: OffsetDateTime,
     ) -> StoreResult<GroupRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         if group_in(&mut tx, account, name).await.is_ok() {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "Group with name {name} already exists."
@@ -560,7 +575,7 @@ impl Store {
     }
 
     pub async fn group(&self, account: &str, name: &str) -> StoreResult<GroupRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         group_in(&mut tx, account, name).await
     }
 
@@ -603,7 +618,7 @@ impl Store {
         new_name: Option<&str>,
         new_path: Option<&str>,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let group = group_in(&mut tx, account, name).await?;
         let final_name = new_name.unwrap_or(&group.name);
         let final_path = new_path.unwrap_or(&group.path);
@@ -631,7 +646,7 @@ impl Store {
     }
 
     pub async fn delete_group(&self, account: &str, name: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let group = group_in(&mut tx, account, name).await?;
         let id = group.group_id.as_str();
         refuse_if_any(
@@ -670,7 +685,7 @@ impl Store {
         user: &str,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let g = group_in(&mut tx, account, group).await?;
         let u = user_in(&mut tx, account, user).await?;
         let already: i64 = sqlx::query_scalar(
@@ -712,7 +727,7 @@ impl Store {
         group: &str,
         user: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let g = group_in(&mut tx, account, group).await?;
         let u = user_in(&mut tx, account, user).await?;
         let done = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
@@ -738,7 +753,7 @@ impl Store {
         user: &str,
         now: OffsetDateTime,
     ) -> StoreResult<AccessKeyRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let u = user_in(&mut tx, account, user).await?;
         if count(
             &mut tx,
@@ -800,7 +815,7 @@ impl Store {
     }
 
     pub async fn access_keys(&self, account: &str, user: &str) -> StoreResult<Vec<AccessKeyRec>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let u = user_in(&mut tx, account, user).await?;
         let rows = sqlx::query("SELECT k.*, u.name AS user_name FROM access_keys k JOIN users u ON u.user_id = k.user_id WHERE k.user_id = ? ORDER BY k.create_date, k.access_key_id")
             .bind(&u.user_id)
@@ -852,7 +867,7 @@ impl Store {
         access_key_id: &str,
         active: bool,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         Self::key_of_user(&mut tx, account, user, access_key_id).await?;
         sqlx::query("UPDATE access_keys SET status = ? WHERE access_key_id = ?")
             .bind(if active { "Active" } else { "Inactive" })
@@ -870,7 +885,7 @@ impl Store {
         user: &str,
         access_key_id: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         Self::key_of_user(&mut tx, account, user, access_key_id).await?;
         sqlx::query("DELETE FROM access_keys WHERE access_key_id = ?")
             .bind(access_key_id)
@@ -900,7 +915,7 @@ impl Store {
         tags: &[Tag],
         now: OffsetDateTime,
     ) -> StoreResult<RoleRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         if role_in(&mut tx, account, name).await.is_ok() {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "Role with name {name} already exists."
@@ -961,7 +976,7 @@ impl Store {
     }
 
     pub async fn role(&self, account: &str, name: &str) -> StoreResult<RoleRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         role_in(&mut tx, account, name).await
     }
 
@@ -985,7 +1000,7 @@ impl Store {
         description: Option<&str>,
         max_session_duration: Option<i64>,
     ) -> StoreResult<RoleRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let role = role_in(&mut tx, account, name).await?;
         sqlx::query("UPDATE roles SET description = COALESCE(?, description), max_session_duration = COALESCE(?, max_session_duration) WHERE role_id = ?")
             .bind(description)
@@ -1004,7 +1019,7 @@ impl Store {
         name: &str,
         document: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let role = role_in(&mut tx, account, name).await?;
         sqlx::query("UPDATE roles SET assume_role_policy = ? WHERE role_id = ?")
             .bind(document)
@@ -1016,7 +1031,7 @@ impl Store {
     }
 
     pub async fn delete_role(&self, account: &str, name: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let role = role_in(&mut tx, account, name).await?;
         let id = role.role_id.as_str();
         refuse_if_any(
@@ -1073,7 +1088,7 @@ impl Store {
         tags: &[Tag],
         now: OffsetDateTime,
     ) -> StoreResult<PolicyRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let exists: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM policies WHERE account_id = ? AND name_key = ?",
         )
@@ -1169,7 +1184,7 @@ impl Store {
     }
 
     pub async fn delete_policy(&self, arn: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id: Option<String> = sqlx::query_scalar("SELECT policy_id FROM policies WHERE arn = ?")
             .bind(arn)
             .fetch_optional(&mut *tx)
@@ -1249,7 +1264,7 @@ impl Store {
         set_default: bool,
         now: OffsetDateTime,
     ) -> StoreResult<PolicyVersionRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let row = sqlx::query("SELECT policy_id, next_version FROM policies WHERE arn = ?")
             .bind(arn)
             .fetch_optional(&mut *tx)
@@ -1324,7 +1339,7 @@ impl Store {
     }
 
     pub async fn delete_policy_version(&self, arn: &str, version_id: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let (policy_id, default_version) = Self::version_in(&mut tx, arn, version_id).await?;
         if default_version == version_id {
             return Err(StoreError::DeleteConflict(
@@ -1346,7 +1361,7 @@ impl Store {
         version_id: &str,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let (policy_id, _) = Self::version_in(&mut tx, arn, version_id).await?;
         sqlx::query(
             "UPDATE policies SET default_version_id = ?, update_date = ? WHERE policy_id = ?",
@@ -1371,7 +1386,7 @@ impl Store {
         policy_arn: &str,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         // INVARIANT: the caller has checked that an AWS managed ARN is in the catalog.
         if !policy_arn.starts_with("arn:aws:iam::aws:policy/") {
@@ -1429,7 +1444,7 @@ impl Store {
         name: &str,
         policy_arn: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         let done = sqlx::query("DELETE FROM policy_attachments WHERE entity_type = ? AND entity_id = ? AND policy_arn = ?")
             .bind(ty.as_str())
@@ -1518,7 +1533,7 @@ impl Store {
         policy_name: &str,
         document: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         sqlx::query("INSERT INTO inline_policies (entity_type, entity_id, name, document) VALUES (?, ?, ?, ?) ON CONFLICT (entity_type, entity_id, name) DO UPDATE SET document = excluded.document")
             .bind(ty.as_str())
@@ -1545,7 +1560,7 @@ impl Store {
         name: &str,
         policy_name: &str,
     ) -> StoreResult<(String, String)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         let doc: Option<String> = sqlx::query_scalar("SELECT document FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?")
             .bind(ty.as_str())
@@ -1564,7 +1579,7 @@ impl Store {
         name: &str,
         policy_name: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         let done = sqlx::query(
             "DELETE FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?",
@@ -1633,7 +1648,7 @@ impl Store {
         name: &str,
         boundary: Option<&str>,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = entity_id(&mut tx, account, ty, name).await?;
         let sql = match ty {
             EntityType::User => "UPDATE users SET permissions_boundary = ? WHERE user_id = ?",

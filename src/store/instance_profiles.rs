@@ -69,7 +69,7 @@ impl Store {
         tags: &[Tag],
         now: OffsetDateTime,
     ) -> StoreResult<InstanceProfileRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         if profile_in(&mut tx, account, name).await.is_ok() {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "Instance Profile {name} already exists."
@@ -113,7 +113,7 @@ impl Store {
         account: &str,
         name: &str,
     ) -> StoreResult<InstanceProfileRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let p = profile_in(&mut tx, account, name).await?;
         drop(tx);
         Ok(self.with_roles(vec![p]).await?.remove(0))
@@ -150,7 +150,7 @@ impl Store {
     }
 
     pub async fn delete_instance_profile(&self, account: &str, name: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let p = profile_in(&mut tx, account, name).await?;
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM instance_profile_roles WHERE instance_profile_id = ?",
@@ -181,7 +181,7 @@ impl Store {
         profile: &str,
         role: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let p = profile_in(&mut tx, account, profile).await?;
         let r = super::entities::role_in(&mut tx, account, role).await?;
         let n: i64 = sqlx::query_scalar(
@@ -212,7 +212,7 @@ impl Store {
         profile: &str,
         role: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let p = profile_in(&mut tx, account, profile).await?;
         let r = super::entities::role_in(&mut tx, account, role).await?;
         let done = sqlx::query(

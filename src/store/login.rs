@@ -104,7 +104,7 @@ impl Store {
         reset_required: bool,
         now: OffsetDateTime,
     ) -> StoreResult<LoginProfileRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let u = user_in(&mut tx, account, user).await?;
         let exists: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM login_profiles WHERE user_id = ?")
@@ -134,7 +134,7 @@ impl Store {
     }
 
     pub async fn login_profile(&self, account: &str, user: &str) -> StoreResult<LoginProfileRec> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let u = user_in(&mut tx, account, user).await?;
         let row = sqlx::query("SELECT * FROM login_profiles WHERE user_id = ?")
             .bind(&u.user_id)
@@ -156,7 +156,7 @@ impl Store {
         password_hash: Option<&str>,
         reset_required: Option<bool>,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let u = user_in(&mut tx, account, user).await?;
         let done = sqlx::query(
             "UPDATE login_profiles SET password_hash = COALESCE(?, password_hash), \
@@ -175,7 +175,7 @@ impl Store {
     }
 
     pub async fn delete_login_profile(&self, account: &str, user: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let u = user_in(&mut tx, account, user).await?;
         let done = sqlx::query("DELETE FROM login_profiles WHERE user_id = ?")
             .bind(&u.user_id)

@@ -12,8 +12,10 @@ pub use cache::CredentialCache;
 pub use records::*;
 
 use crate::auth::{Credential, Principal, Secret};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Row, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -29,6 +31,11 @@ pub struct Store {
     cache: std::sync::Arc<CredentialCache>,
     /// Held while the long-term keys are reloaded, so concurrent misses reload once.
     reload: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// For an in-memory database: a connection outside the pool that is never used and never
+    /// closed while the store lives. SQLite frees a named in-memory database when its last
+    /// connection closes, and the pool may close its connection (a cancelled query, an
+    /// error); this one keeps the database, and every entity in it, alive.
+    _anchor: Option<std::sync::Arc<tokio::sync::Mutex<SqliteConnection>>>,
 }
 
 /// The kind of principal a managed or inline policy belongs to.
@@ -82,8 +89,17 @@ impl Store {
         }
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
-        // An in-memory database lives in one connection, so the pool must hold exactly that
-        // connection forever.
+        // `sqlite::memory:` is a named, shared-cache in-memory database: every connection
+        // opened with these options sees the same one, as long as one of them stays open.
+        let anchor = if memory {
+            Some(std::sync::Arc::new(tokio::sync::Mutex::new(
+                options.connect().await?,
+            )))
+        } else {
+            None
+        };
+        // Writers on an in-memory database take turns on one connection; a file database in
+        // WAL mode reads concurrently and serializes writers with `BEGIN IMMEDIATE`.
         let pool = SqlitePoolOptions::new()
             .max_connections(if memory { 1 } else { 4 })
             .min_connections(if memory { 1 } else { 0 })
@@ -107,6 +123,7 @@ impl Store {
             pool,
             cache: std::sync::Arc::new(CredentialCache::new(root_access_key_id.to_owned(), root)),
             reload: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+            _anchor: anchor,
         };
         store.load_sessions(None).await?;
         Ok(store)
@@ -116,9 +133,22 @@ impl Store {
         &self.pool
     }
 
+    /// Starts a write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock before the
+    /// first read, so the checks a write makes (exists? under quota?) and the write itself see
+    /// one state, and concurrent writers queue on the busy timeout instead of failing to
+    /// upgrade a read lock (`SQLITE_BUSY`) halfway through.
+    pub(crate) async fn write(&self) -> Result<Transaction<'static, Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Starts a read-only transaction: one consistent snapshot for several SELECTs.
+    pub(crate) async fn read(&self) -> Result<Transaction<'static, Sqlite>> {
+        self.pool.begin().await
+    }
+
     /// Deletes every IAM/STS entity; the root credentials (configuration) stay.
     pub async fn reset(&self) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for table in [
             "account_aliases",
             "oidc_providers",
@@ -251,7 +281,7 @@ impl Store {
     /// Stores temporary credentials and makes them usable at once.
     /// For a role session, also records the role's last use, in the same transaction.
     pub async fn insert_session(&self, s: &NewSession) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -309,7 +339,7 @@ impl Store {
         if pending.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for (id, used) in pending {
             sqlx::query(
                 "UPDATE access_keys SET last_used_date = ?, last_used_service = ?, last_used_region = ? WHERE access_key_id = ?",

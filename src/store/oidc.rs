@@ -39,7 +39,7 @@ impl Store {
         p: &OidcProviderRec,
         tags: &[Tag],
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM oidc_providers WHERE arn = ?")
             .bind(&p.arn)
             .fetch_one(&mut *tx)
@@ -90,7 +90,7 @@ impl Store {
     }
 
     pub async fn delete_oidc_provider(&self, account: &str, arn: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let done = sqlx::query("DELETE FROM oidc_providers WHERE arn = ? AND account_id = ?")
             .bind(arn)
             .bind(account)
@@ -114,7 +114,7 @@ impl Store {
         arn: &str,
         change: impl FnOnce(&mut OidcProviderRec) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let r = sqlx::query("SELECT * FROM oidc_providers WHERE arn = ? AND account_id = ?")
             .bind(arn)
             .bind(account)

@@ -410,3 +410,66 @@ pub async fn call(
         .send(server)
         .await
 }
+
+// ------------------------------------------------------------ raw sockets
+
+impl RawRequest {
+    /// The request as HTTP/1.1 bytes for `server` (with `Host`, `Content-Length` and
+    /// `Connection: close`), for tests that write to the socket themselves.
+    pub fn to_http1(&self, server: &Server) -> Vec<u8> {
+        let mut out = format!(
+            "{} {} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n",
+            self.method,
+            self.path_and_query,
+            server.addr()
+        );
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str(&format!("content-length: {}\r\n\r\n", self.body.len()));
+        out.push_str(&self.body);
+        out.into_bytes()
+    }
+}
+
+/// Writes `bytes` to a new connection and reads until the server closes it (at most 30 s).
+pub async fn exchange(server: &Server, bytes: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connects");
+    stream.write_all(bytes).await.expect("writes");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("the server answers and closes the connection");
+    // A reset after the answer is as good as a close.
+    if let Err(e) = read {
+        assert!(!answer.is_empty(), "no answer: {e}");
+    }
+    String::from_utf8(answer).expect("UTF-8 answer")
+}
+
+/// Asserts that `body` is well-formed XML and returns the text of its `<Code>`.
+#[track_caller]
+pub fn well_formed_error(body: &str) -> String {
+    let mut reader = quick_xml::Reader::from_str(body);
+    let mut code = None;
+    let mut in_code = false;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Start(e)) => in_code = e.name().as_ref() == b"Code",
+            Ok(quick_xml::events::Event::Text(t)) if in_code => {
+                code = Some(t.decode().expect("text decodes").into_owned());
+            }
+            Ok(quick_xml::events::Event::End(_)) => in_code = false,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed XML ({e}): {body:?}"),
+        }
+    }
+    code.unwrap_or_else(|| panic!("no <Code> in {body:?}"))
+}
