@@ -329,3 +329,47 @@ async fn aws_managed_policies_are_listed_readable_and_attachable() {
     assert!(local.policies().is_empty());
     server.stop().await;
 }
+
+/// Wildcards that made the old matcher backtrack: 60 resource patterns of `*` followed by
+/// 2,000 `a`s and a `b`, against 400 ARNs of 2,030 `a`s. Each comparison used to cost about
+/// four million steps (54 s of CPU for the request, every other request stalled behind it);
+/// the work bound itself is checked in the matcher's unit tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adversarial_wildcards_are_simulated_without_backtracking() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    let statements: Vec<Value> = (0..60)
+        .map(|k| {
+            serde_json::json!({
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": format!("arn:aws:s3:::*{}b{k}", "a".repeat(2000)),
+            })
+        })
+        .collect();
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+    let arns: Vec<String> = (0..400)
+        .map(|_| format!("arn:aws:s3:::{}", "a".repeat(2030)))
+        .collect();
+    let simulation = tokio::spawn(
+        iam.simulate_custom_policy()
+            .policy_input_list(policy)
+            .action_names("s3:GetObject")
+            .set_resource_arns(Some(arns))
+            .max_items(1000)
+            .send(),
+    );
+    // Other requests are answered meanwhile.
+    common::sts(&server)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect("GetCallerIdentity");
+    let out = simulation.await.unwrap().expect("SimulateCustomPolicy");
+    assert_eq!(out.evaluation_results().len(), 400);
+    assert!(out
+        .evaluation_results()
+        .iter()
+        .all(|r| r.eval_decision().as_str() == "implicitDeny"));
+    server.stop().await;
+}

@@ -230,6 +230,18 @@ struct Simulation {
 }
 
 impl Simulation {
+    /// [`run`](Self::run) on a blocking thread: a simulation may evaluate many thousands of
+    /// requests, and must not hold up the async workers that answer everything else.
+    async fn run_blocking(
+        self,
+        actions: Vec<String>,
+        resources: Vec<String>,
+    ) -> Result<Vec<m::EvaluationResult>, ApiError> {
+        tokio::task::spawn_blocking(move || self.run(&actions, &resources))
+            .await
+            .map_err(ApiError::internal)
+    }
+
     fn run(&self, actions: &[String], resources: &[String]) -> Vec<m::EvaluationResult> {
         let set = PolicySet {
             identity: self
@@ -400,11 +412,8 @@ pub async fn simulate_custom_policy(
         context: context(i.context_entries)?,
     };
     let resources = i.resource_arns.unwrap_or_else(|| vec!["*".into()]);
-    page(
-        sim.run(&i.action_names, &resources),
-        i.marker.as_deref(),
-        i.max_items,
-    )
+    let results = sim.run_blocking(i.action_names, resources).await?;
+    page(results, i.marker.as_deref(), i.max_items)
 }
 
 /// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html>
@@ -442,11 +451,8 @@ pub async fn simulate_principal_policy(
         context: context(i.context_entries)?,
     };
     let resources = i.resource_arns.unwrap_or_else(|| vec!["*".into()]);
-    page(
-        sim.run(&i.action_names, &resources),
-        i.marker.as_deref(),
-        i.max_items,
-    )
+    let results = sim.run_blocking(i.action_names, resources).await?;
+    page(results, i.marker.as_deref(), i.max_items)
 }
 
 /// Parses a document of any policy type (the context-key APIs accept all of them).

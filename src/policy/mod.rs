@@ -47,6 +47,7 @@ mod condition;
 mod context;
 mod error;
 mod eval;
+mod glob;
 mod json;
 mod model;
 mod pattern;

@@ -7,6 +7,7 @@
 //! name is not a wildcard.
 
 use super::context::RequestContext;
+use super::glob::{Glob, Op};
 
 /// One piece of a parsed pattern.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,14 +145,6 @@ fn has_lone_quote(s: &str) -> bool {
         }
     }
     false
-}
-
-/// Byte program for the allocation-free matcher.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Byte(u8),
-    Star,
-    One,
 }
 
 /// One step of a pattern with variables. Literal text is lower-cased at parse time when the
@@ -448,58 +441,30 @@ fn eq_bytes(a: &[u8], b: &[u8], fold: bool) -> bool {
     }
 }
 
-/// Wildcard match of a pattern with variables: the same walk as [`glob`] (one backtrack
-/// point, the last `*`), comparing each literal or substituted value as a whole.
+/// Wildcard match of a pattern with variables: the values substituted (as literal text, a `*`
+/// in a value is not a wildcard) into a program for [`Glob`].
 fn glob_dyn(ops: &[DynOp], values: &[&[u8]], text: &[u8], fold: bool) -> bool {
-    let (mut i, mut t) = (0usize, 0usize);
-    // (op after the last `*`, text position it was tried from)
-    let mut star: Option<(usize, usize)> = None;
-    loop {
-        let lit: Option<&[u8]> = match ops.get(i) {
-            Some(DynOp::Star) => {
-                star = Some((i + 1, t));
-                i += 1;
-                continue;
-            }
-            Some(DynOp::One) => match text.get(t) {
-                Some(&c) => {
-                    t += utf8_len(c);
-                    i += 1;
-                    continue;
-                }
-                None => None,
-            },
-            Some(DynOp::Lit(l)) => Some(l.as_bytes()),
-            Some(DynOp::Var(v)) => values.get(*v).copied(),
-            None if t == text.len() => return true,
-            None => None,
-        };
-        if let Some(l) = lit {
-            if text.get(t..).is_some_and(|rest| starts_with(rest, l, fold)) {
-                t += l.len();
-                i += 1;
-                continue;
-            }
-        }
-        match star {
-            Some((si, st)) => match text.get(st) {
-                Some(&c) => {
-                    let next = st + utf8_len(c);
-                    star = Some((si, next));
-                    i = si;
-                    t = next;
-                }
+    let mut prog = Vec::with_capacity(text.len());
+    let lower = |b: u8| if fold { b.to_ascii_lowercase() } else { b };
+    for op in ops {
+        match op {
+            DynOp::Star => prog.push(Op::Star),
+            DynOp::One => prog.push(Op::One),
+            // Literal pieces are lower-cased at parse time when folding.
+            DynOp::Lit(l) => prog.extend(l.bytes().map(Op::Byte)),
+            DynOp::Var(v) => match values.get(*v) {
+                Some(v) => prog.extend(v.iter().map(|b| Op::Byte(lower(*b)))),
                 None => return false,
             },
-            None => return false,
         }
     }
+    glob(&Glob::new(&prog), text, fold)
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Compiled {
-    /// No variables, wildcards on.
-    Glob(Vec<Op>),
+    /// No variables, wildcards on: the program (for the leading bytes) and its matcher.
+    Glob(Vec<Op>, Glob),
     /// No variables, wildcards off (lower-cased when folding).
     Exact(String),
     /// No variables, a literal followed by one final `*` (`s3:Get*`, `bucket/*`).
@@ -541,7 +506,9 @@ impl Pattern {
             }
             Compiled::Prefix(lit)
         } else if has_wildcards {
-            Compiled::Glob(program(&segs, fold))
+            let prog = program(&segs, fold);
+            let glob = Glob::new(&prog);
+            Compiled::Glob(prog, glob)
         } else {
             let mut s = String::new();
             for seg in &segs {
@@ -557,7 +524,7 @@ impl Pattern {
         let (head, head_mask) = match &compiled {
             Compiled::Prefix(t) | Compiled::Exact(t) => pack(t.as_bytes()),
             Compiled::Dynamic(d) => pack(d.lead.as_bytes()),
-            Compiled::Glob(prog) => {
+            Compiled::Glob(prog, _) => {
                 let lead: Vec<u8> = prog
                     .iter()
                     .take(8)
@@ -621,7 +588,7 @@ impl Pattern {
                 let e = e.as_bytes();
                 t.lc.len() == e.len() && tail_eq(t.lc, e)
             }
-            Compiled::Glob(_) | Compiled::Dynamic(_) => self.matches_bytes(t.lc, false, ctx),
+            Compiled::Glob(..) | Compiled::Dynamic(_) => self.matches_bytes(t.lc, false, ctx),
         }
     }
 
@@ -634,7 +601,7 @@ impl Pattern {
         match &self.compiled {
             Compiled::Prefix(p) => starts_with(text, p.as_bytes(), fold),
             Compiled::Exact(s) => s.len() == text.len() && eq_bytes(text, s.as_bytes(), fold),
-            Compiled::Glob(prog) => glob(prog, text, fold),
+            Compiled::Glob(_, g) => glob(g, text, fold),
             // Substituted values are not lower-cased: they always compare with the pattern's
             // own folding.
             Compiled::Dynamic(d) => d.matches(text, self.fold, ctx),
@@ -665,57 +632,14 @@ fn program(segs: &[Seg], fold: bool) -> Vec<Op> {
     prog
 }
 
-/// Length of the UTF-8 sequence starting with `b` (1 for stray continuation bytes).
-fn utf8_len(b: u8) -> usize {
-    match b {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
+/// Matches a compiled glob, lower-casing the text first when folding (the glob's literals are
+/// lower-cased at compile time).
+fn glob(g: &Glob, text: &[u8], fold: bool) -> bool {
+    if fold && text.iter().any(u8::is_ascii_uppercase) {
+        g.matches(&text.to_ascii_lowercase())
+    } else {
+        g.matches(text)
     }
-}
-
-/// Iterative wildcard match with one backtrack point: linear in practice, never recursive.
-#[inline(never)]
-fn glob(prog: &[Op], text: &[u8], fold: bool) -> bool {
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        let c = text.get(t).copied().unwrap_or(0);
-        match prog.get(p) {
-            Some(Op::Byte(b)) if *b == if fold { c.to_ascii_lowercase() } else { c } => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            Some(Op::One) => {
-                p += 1;
-                t += utf8_len(c);
-                continue;
-            }
-            Some(Op::Star) => {
-                star = Some((p, t));
-                p += 1;
-                continue;
-            }
-            _ => {}
-        }
-        match star {
-            Some((sp, st)) => {
-                let next = st + utf8_len(text.get(st).copied().unwrap_or(0));
-                star = Some((sp, next));
-                p = sp + 1;
-                t = next;
-            }
-            None => return false,
-        }
-    }
-    if t > text.len() {
-        // A `?` consumed a truncated multi-byte sequence.
-        return false;
-    }
-    prog.get(p..)
-        .is_some_and(|rest| rest.iter().all(|o| *o == Op::Star))
 }
 
 /// An ARN pattern matched part by part: `arn:partition:service:region:account:resource`.
