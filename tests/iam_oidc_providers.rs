@@ -35,7 +35,7 @@ async fn oidc_provider_lifecycle() {
             .send()
             .await,
     );
-    assert_eq!(bad.code, "InvalidInput");
+    assert_eq!(bad.code, "ValidationError");
 
     iam.add_client_id_to_open_id_connect_provider()
         .open_id_connect_provider_arn(&arn)

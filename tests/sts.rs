@@ -186,7 +186,7 @@ async fn duration_seconds_is_bounded_by_the_role() {
     assert_eq!((f.status, f.code.as_str()), (400, "ValidationError"));
     assert_eq!(
         f.message,
-        "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
+        "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
     );
 
     // Raise the role's maximum: two hours are fine now.

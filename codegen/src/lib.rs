@@ -346,13 +346,9 @@ fn emit_service(svc: &Service) -> String {
                     },
                     None => ("None".to_owned(), "None".to_owned()),
                 };
-                let sensitive = shape
-                    .get("sensitive")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
                 let _ = writeln!(
                     rules,
-                    "static {}: StrRules = StrRules::new({}, {}, {}, {}, &[{}], {sensitive});",
+                    "static {}: StrRules = StrRules::new({}, {}, {}, {}, &[{}]);",
                     rule_ident(name),
                     opt(min),
                     opt(max),

@@ -58,7 +58,7 @@ pub async fn get_account_summary(
     let c = s.store.account_counts(&ctx.account_id).await?;
     let n = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
     // The keys AWS reports, with iamlocal's counts and AWS's default quotas. Features iamlocal
-    // does not have yet (MFA, certificates, providers) count zero.
+    // does not have yet (MFA, certificates) count zero.
     let summary = vec![
         ("GroupPolicySizeQuota", 5120),
         (
@@ -74,7 +74,7 @@ pub async fn get_account_summary(
         ),
         ("Users", n(c.users)),
         ("PoliciesQuota", n(quota::POLICIES_PER_ACCOUNT)),
-        ("Providers", 0),
+        ("Providers", n(c.providers)),
         ("AccountMFAEnabled", 0),
         ("AccessKeysPerUserQuota", n(quota::ACCESS_KEYS_PER_USER)),
         ("AssumeRolePolicySizeQuota", 2048),

@@ -68,8 +68,8 @@ pub async fn get_instance_profile(
         .store
         .instance_profile(&ctx.account_id, &i.instance_profile_name)
         .await?;
-    let tags = s.store.tags(&p.instance_profile_id).await?;
-    let tags = (!tags.is_empty()).then(|| tags_out(tags));
+    // GetInstanceProfile always writes `Tags`, as `<Tags/>` when there are none.
+    let tags = Some(tags_out(s.store.tags(&p.instance_profile_id).await?));
     Ok(m::GetInstanceProfileResponse {
         instance_profile: profile_out(p, tags),
     })

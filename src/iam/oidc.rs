@@ -14,8 +14,8 @@ pub async fn create_open_id_connect_provider(
 ) -> Result<m::CreateOpenIDConnectProviderResponse, ApiError> {
     let Some(issuer) = i.url.strip_prefix("https://").filter(|u| !u.is_empty()) else {
         return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            "The URL must begin with https:// and name a host.",
+            ErrorCode::ValidationError,
+            "Invalid Open ID Connect Provider URL",
         ));
     };
     let issuer = issuer.trim_end_matches('/').to_owned();

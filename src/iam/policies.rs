@@ -143,17 +143,13 @@ pub async fn get_policy(
         let p = aws_policy(&i.policy_arn)?;
         let attached = s.store.attachment_count(&p.arn).await?;
         let boundaries = s.store.boundary_usage(&ctx.account_id).await?;
-        return Ok(m::GetPolicyResponse {
-            policy: Some(aws_policy_out(
-                p,
-                attached,
-                boundaries.get(&p.arn).copied().unwrap_or(0),
-            )),
-        });
+        let mut out = aws_policy_out(p, attached, boundaries.get(&p.arn).copied().unwrap_or(0));
+        out.tags = Some(Vec::new());
+        return Ok(m::GetPolicyResponse { policy: Some(out) });
     }
     let p = s.store.policy(&i.policy_arn).await?;
-    let tags = s.store.tags(&p.policy_id).await?;
-    let tags = (!tags.is_empty()).then(|| tags_out(tags));
+    // GetPolicy always writes `Tags`, as `<Tags/>` when there are none.
+    let tags = Some(tags_out(s.store.tags(&p.policy_id).await?));
     let used = s
         .store
         .boundary_usage(&ctx.account_id)

@@ -101,14 +101,17 @@ pub async fn get_user(
     i: m::GetUserRequest,
 ) -> Result<m::GetUserResponse, ApiError> {
     let Some(name) = user_name_or_caller(ctx, i.user_name)? else {
-        // The root user: AWS describes it with the account id as its id.
+        // The root user: AWS describes it with the account id as its id and the account's
+        // creation as its own; it has no path or name (left out of the answer, see
+        // `protocol::irregular`).
+        let created = s.store.ensure_account(&ctx.account_id, ctx.now).await?;
         return Ok(m::GetUserResponse {
             user: m::User {
                 path: String::new(),
                 user_name: String::new(),
                 user_id: ctx.account_id.clone(),
                 arn: format!("arn:aws:iam::{}:root", ctx.account_id),
-                create_date: time::OffsetDateTime::UNIX_EPOCH.into(),
+                create_date: created.into(),
                 ..Default::default()
             },
         });

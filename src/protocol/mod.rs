@@ -18,6 +18,8 @@
 pub mod error;
 #[rustfmt::skip]
 pub mod generated;
+pub mod irregular;
+pub mod partition;
 pub mod query;
 pub mod response;
 pub mod xml;
@@ -44,6 +46,13 @@ pub struct RequestContext {
     pub region: String,
     /// True when the request was signed with temporary credentials.
     pub temporary_credentials: bool,
+}
+
+impl RequestContext {
+    /// The partition of the signing region: the one the caller's ARNs are written in.
+    pub fn partition(&self) -> &'static str {
+        partition::of_region(&self.region)
+    }
 }
 
 /// A model timestamp. Defaults to the Unix epoch so generated structs can derive `Default`.

@@ -31,6 +31,15 @@ impl Query {
         self.params.get(key).map(String::as_str)
     }
 
+    /// Replaces each value for which `f(key, value)` returns a new one.
+    pub fn rewrite_values(&mut self, mut f: impl FnMut(&str, &str) -> Option<String>) {
+        for (k, v) in self.params.iter_mut() {
+            if let Some(new) = f(k, v) {
+                *v = new;
+            }
+        }
+    }
+
     /// True when some key starts with `prefix`.
     pub fn has_prefix(&self, prefix: &str) -> bool {
         self.params
@@ -71,8 +80,6 @@ pub struct StrRules {
     /// The same pattern for the `regex` crate, anchored; `None` when it cannot be expressed.
     pattern: Option<&'static str>,
     enum_values: &'static [&'static str],
-    /// Secrets (passwords, keys): their values never appear in error messages.
-    sensitive: bool,
     compiled: OnceLock<Option<Regex>>,
 }
 
@@ -83,7 +90,6 @@ impl StrRules {
         model_pattern: Option<&'static str>,
         pattern: Option<&'static str>,
         enum_values: &'static [&'static str],
-        sensitive: bool,
     ) -> StrRules {
         StrRules {
             min,
@@ -91,7 +97,6 @@ impl StrRules {
             model_pattern,
             pattern,
             enum_values,
-            sensitive,
             compiled: OnceLock::new(),
         }
     }
@@ -106,11 +111,9 @@ impl StrRules {
     fn check(&self, value: &str, path: &str, errors: &mut Vec<String>) {
         // AWS counts length in characters (UTF-16 code units in Java; the same for the BMP).
         let len = value.chars().count();
-        let shown = if self.sensitive {
-            "Value".to_owned()
-        } else {
-            format!("Value '{value}'")
-        };
+        // AWS no longer echoes the value ("Value at 'userName' failed to satisfy …"), which
+        // also keeps secrets and control characters out of messages.
+        let shown = "Value";
         if let Some(min) = self.min {
             if len < min {
                 errors.push(format!(
@@ -136,8 +139,7 @@ impl StrRules {
         }
         if !self.enum_values.is_empty() && !self.enum_values.contains(&value) {
             errors.push(format!(
-                "{shown} at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-                self.enum_values.join(", ")
+                "{shown} at '{path}' failed to satisfy constraint: Member must satisfy enum value set"
             ));
         }
     }
@@ -214,21 +216,21 @@ impl Validator {
         let raw = q.get(key)?;
         let Ok(value) = raw.trim().parse::<i64>() else {
             self.errors.push(format!(
-                "Value '{raw}' at '{path}' failed to satisfy constraint: Member must be a number"
+                "Value at '{path}' failed to satisfy constraint: Member must be a number"
             ));
             return None;
         };
         if let Some(min) = rules.min {
             if value < min {
                 self.errors.push(format!(
-                    "Value '{value}' at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {min}"
+                    "Value at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {min}"
                 ));
             }
         }
         if let Some(max) = rules.max {
             if value > max {
                 self.errors.push(format!(
-                    "Value '{value}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {max}"
+                    "Value at '{path}' failed to satisfy constraint: Member must have value less than or equal to {max}"
                 ));
             }
         }
@@ -242,7 +244,7 @@ impl Validator {
             "false" => Some(false),
             _ => {
                 self.errors.push(format!(
-                    "Value '{raw}' at '{path}' failed to satisfy constraint: Member must be a boolean"
+                    "Value at '{path}' failed to satisfy constraint: Member must be a boolean"
                 ));
                 None
             }
@@ -264,7 +266,7 @@ impl Validator {
             return Some(Timestamp(t));
         }
         self.errors.push(format!(
-            "Value '{raw}' at '{path}' failed to satisfy constraint: Member must be a timestamp"
+            "Value at '{path}' failed to satisfy constraint: Member must be a timestamp"
         ));
         None
     }
@@ -388,13 +390,12 @@ mod tests {
         Some(r"[\w+=,.@-]+"),
         Some(r"^(?:[a-zA-Z0-9_+=,.@-]+)$"),
         &[],
-        false,
     );
-    static STATUS: StrRules = StrRules::new(None, None, None, None, &["Active", "Inactive"], false);
-    static SECRET: StrRules = StrRules::new(Some(8), None, None, None, &[], true);
+    static STATUS: StrRules = StrRules::new(None, None, None, None, &["Active", "Inactive"]);
+    static SECRET: StrRules = StrRules::new(Some(8), None, None, None, &[]);
 
     #[test]
-    fn sensitive_values_are_not_echoed() {
+    fn values_are_not_echoed() {
         let mut v = Validator::default();
         v.string(&q("Password=short"), "Password", "password", &SECRET);
         let err = v.finish().unwrap_err();
@@ -417,7 +418,7 @@ mod tests {
         assert_eq!(err.code, ErrorCode::ValidationError);
         assert_eq!(
             err.message,
-            r"1 validation error detected: Value 'bad name!' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+"
+            r"1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+"
         );
     }
 
@@ -430,7 +431,7 @@ mod tests {
         let err = v.finish().unwrap_err();
         assert_eq!(
             err.message,
-            "2 validation errors detected: Value null at 'userName' failed to satisfy constraint: Member must not be null; Value 'On' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
+            "2 validation errors detected: Value null at 'userName' failed to satisfy constraint: Member must not be null; Value at 'status' failed to satisfy constraint: Member must satisfy enum value set"
         );
     }
 

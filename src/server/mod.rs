@@ -62,6 +62,13 @@ impl AppState {
                 path: config.db.clone(),
                 source,
             })?;
+        store
+            .ensure_account(&config.account_id, clock.now())
+            .await
+            .map_err(|source| StartError::Database {
+                path: config.db.clone(),
+                source,
+            })?;
         Ok(AppState {
             store,
             clock,

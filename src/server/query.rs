@@ -6,6 +6,7 @@ use crate::auth;
 use crate::protocol::generated::{iam, sts};
 use crate::protocol::query::Query;
 use crate::protocol::response::{self, Format};
+use crate::protocol::{irregular, partition};
 use crate::protocol::{ApiError, ErrorCode, Operation, RequestContext, Service};
 use axum::body::{to_bytes, Body};
 use axum::extract::State;
@@ -65,7 +66,7 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
         };
         let raw_query = parts.uri.query().unwrap_or("");
         let is_form = parts.method == axum::http::Method::POST;
-        let query = if is_form {
+        let mut query = if is_form {
             Query::from_sources(&[raw_query.as_bytes(), &body])
         } else {
             Query::from_sources(&[raw_query.as_bytes()])
@@ -140,10 +141,16 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
             region: region.unwrap_or_else(|| "us-east-1".to_owned()),
             temporary_credentials: temporary,
         };
-        let node = match op.service() {
+        let partition = ctx.partition();
+        partition::request_from(&mut query, partition);
+        let mut node = match op.service() {
             Service::Iam => iam::dispatch(&state, &ctx, op, &query).await,
             Service::Sts => sts::dispatch(&state, &ctx, op, &query).await,
         }?;
+        if let Some(node) = node.as_mut() {
+            irregular::answer(op, node);
+            partition::answer_in(node, partition);
+        }
         Ok((op, node))
     }
     .await;

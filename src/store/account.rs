@@ -13,9 +13,33 @@ pub struct AccountCounts {
     pub policies: i64,
     pub policy_versions: i64,
     pub instance_profiles: i64,
+    /// Identity providers (OpenID Connect).
+    pub providers: i64,
 }
 
 impl Store {
+    /// Records the account as served from `now` on, unless it already is; returns when it was
+    /// first served (the root user's creation date).
+    pub async fn ensure_account(
+        &self,
+        account: &str,
+        now: time::OffsetDateTime,
+    ) -> super::Result<time::OffsetDateTime> {
+        sqlx::query(
+            "INSERT INTO accounts (account_id, create_date) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING",
+        )
+        .bind(account)
+        .bind(super::ts(now))
+        .execute(&self.pool)
+        .await?;
+        let created: i64 =
+            sqlx::query_scalar("SELECT create_date FROM accounts WHERE account_id = ?")
+                .bind(account)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(super::from_ts(created))
+    }
+
     pub async fn account_alias(&self, account: &str) -> StoreResult<Option<String>> {
         Ok(
             sqlx::query_scalar("SELECT alias FROM account_aliases WHERE account_id = ?")
@@ -72,7 +96,8 @@ impl Store {
                (SELECT COUNT(*) FROM roles WHERE account_id = ?1), \
                (SELECT COUNT(*) FROM policies WHERE account_id = ?1), \
                (SELECT COUNT(*) FROM policy_versions v JOIN policies p ON p.policy_id = v.policy_id WHERE p.account_id = ?1), \
-               (SELECT COUNT(*) FROM instance_profiles WHERE account_id = ?1)",
+               (SELECT COUNT(*) FROM instance_profiles WHERE account_id = ?1), \
+               (SELECT COUNT(*) FROM oidc_providers WHERE account_id = ?1)",
         )
         .bind(account)
         .fetch_one(&self.pool)
@@ -84,6 +109,7 @@ impl Store {
             policies: r.get(3),
             policy_versions: r.get(4),
             instance_profiles: r.get(5),
+            providers: r.get(6),
         })
     }
 }

@@ -686,8 +686,9 @@ impl Store {
         now: OffsetDateTime,
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let g = group_in(&mut tx, account, group).await?;
+        // AWS reports a missing user before a missing group.
         let u = user_in(&mut tx, account, user).await?;
+        let g = group_in(&mut tx, account, group).await?;
         let already: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND user_id = ?",
         )
@@ -728,8 +729,9 @@ impl Store {
         user: &str,
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let g = group_in(&mut tx, account, group).await?;
+        // AWS reports a missing user before a missing group.
         let u = user_in(&mut tx, account, user).await?;
+        let g = group_in(&mut tx, account, group).await?;
         let done = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
             .bind(&g.group_id)
             .bind(&u.user_id)

@@ -89,9 +89,9 @@ impl Store {
             .execute(&self.pool)
             .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "The Password Policy with domain name {account} cannot be found."
-            )));
+            return Err(StoreError::NoSuchEntity(
+                "The account policy with name PasswordPolicy cannot be found.".into(),
+            ));
         }
         Ok(())
     }

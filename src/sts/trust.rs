@@ -8,6 +8,7 @@ use crate::policy::{
     self, ContextKeyType, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet,
     PolicySourceType,
 };
+use crate::protocol::partition::view;
 use crate::protocol::{ApiError, RequestContext};
 use crate::server::AppState;
 use crate::store::RoleRec;
@@ -35,7 +36,7 @@ fn request_context(ctx: &RequestContext, extra: &[(&str, Option<&str>)]) -> poli
     let mut s = |k: &str, v: String| c.insert(k, ContextKeyType::String, vec![v]);
     s(
         "aws:PrincipalArn",
-        identity_arn(p).unwrap_or_else(|| p.arn()),
+        view(&identity_arn(p).unwrap_or_else(|| p.arn()), ctx.partition()),
     );
     s("aws:PrincipalAccount", ctx.account_id.clone());
     s("aws:userid", p.user_id());
@@ -123,11 +124,13 @@ pub async fn allows(
         )),
         ..PolicySet::default()
     };
-    let principal = ctx.principal.arn();
+    // Compared with the policies in the caller's partition, as written there.
+    let principal = view(&ctx.principal.arn(), ctx.partition());
+    let resource = view(&role.arn, ctx.partition());
     let request = policy::Request {
         principal: &principal,
         action: "sts:AssumeRole",
-        resource: &role.arn,
+        resource: &resource,
         resource_account: Some(&role.account_id),
         context: &context,
     };
