@@ -42,7 +42,7 @@ enum Piece {
     /// Bytes only: found with a substring search.
     Lit {
         bytes: Vec<u8>,
-        finder: memmem::Finder<'static>,
+        finder: Box<memmem::Finder<'static>>,
     },
     /// Holds a `?` (`None`), which stands for one character, not one byte: compared by
     /// characters.
@@ -78,7 +78,7 @@ impl Piece {
                     _ => None,
                 })
                 .collect();
-            let finder = memmem::Finder::new(&bytes).into_owned();
+            let finder = Box::new(memmem::Finder::new(&bytes).into_owned());
             return Piece::Lit { bytes, finder };
         }
         // Literal runs come from UTF-8 text; decode them into characters.

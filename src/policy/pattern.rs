@@ -464,7 +464,7 @@ fn glob_dyn(ops: &[DynOp], values: &[&[u8]], text: &[u8], fold: bool) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 enum Compiled {
     /// No variables, wildcards on: the program (for the leading bytes) and its matcher.
-    Glob(Vec<Op>, Glob),
+    Glob(Vec<Op>, Box<Glob>),
     /// No variables, wildcards off (lower-cased when folding).
     Exact(String),
     /// No variables, a literal followed by one final `*` (`s3:Get*`, `bucket/*`).
@@ -507,7 +507,7 @@ impl Pattern {
             Compiled::Prefix(lit)
         } else if has_wildcards {
             let prog = program(&segs, fold);
-            let glob = Glob::new(&prog);
+            let glob = Box::new(Glob::new(&prog));
             Compiled::Glob(prog, glob)
         } else {
             let mut s = String::new();
