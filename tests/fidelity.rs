@@ -321,3 +321,90 @@ async fn aws_messages_and_check_order() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn trust_policies_must_name_principals_that_exist() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    let nobody = "arn:aws:iam::000000000000:user/nobody";
+    let f = failure(
+        iam.create_role()
+            .role_name("r")
+            .assume_role_policy_document(common::trust(nobody))
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (f.status, f.code.as_str(), f.message.as_str()),
+        (
+            400,
+            "MalformedPolicyDocument",
+            r#"Invalid principal in policy: "AWS":"arn:aws:iam::000000000000:user/nobody""#
+        )
+    );
+    // Nothing was created.
+    assert_eq!(
+        failure(iam.get_role().role_name("r").send().await).code,
+        "NoSuchEntity"
+    );
+
+    // Existing users and roles, the account, other accounts and services are accepted.
+    iam.create_user()
+        .user_name("alice")
+        .path("/team/")
+        .send()
+        .await
+        .unwrap();
+    for principal in [
+        "arn:aws:iam::000000000000:user/team/alice",
+        "arn:aws:iam::000000000000:root",
+        "000000000000",
+        "arn:aws:iam::111122223333:user/elsewhere",
+    ] {
+        iam.create_role()
+            .role_name("r")
+            .assume_role_policy_document(common::trust(principal))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{principal}: {e:?}"));
+        iam.delete_role().role_name("r").send().await.unwrap();
+    }
+    let service = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    iam.create_role()
+        .role_name("r")
+        .assume_role_policy_document(service)
+        .send()
+        .await
+        .unwrap();
+
+    // The ARN must match the user's path too; a role that does not exist is refused on update.
+    for missing in [
+        "arn:aws:iam::000000000000:user/alice",
+        "arn:aws:iam::000000000000:role/missing",
+    ] {
+        let f = failure(
+            iam.update_assume_role_policy()
+                .role_name("r")
+                .policy_document(common::trust(missing))
+                .send()
+                .await,
+        );
+        assert_eq!(
+            f.message,
+            format!(r#"Invalid principal in policy: "AWS":"{missing}""#)
+        );
+    }
+    let kept = iam.get_role().role_name("r").send().await.unwrap();
+    assert!(
+        common::decode_document(kept.role.unwrap().assume_role_policy_document().unwrap())
+            .contains("ec2.amazonaws.com")
+    );
+    // A role may trust itself once it exists.
+    iam.update_assume_role_policy()
+        .role_name("r")
+        .policy_document(common::trust("arn:aws:iam::000000000000:role/r"))
+        .send()
+        .await
+        .unwrap();
+    server.stop().await;
+}

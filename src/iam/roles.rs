@@ -3,7 +3,7 @@
 use super::common::attached_boundary;
 use super::common::{check_document, encode_document, paginate, tags_in, tags_out, DocKind};
 use crate::protocol::generated::iam as m;
-use crate::protocol::{ApiError, RequestContext};
+use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
 use crate::store::RoleRec;
 
@@ -38,12 +38,41 @@ pub fn role_out(r: RoleRec, tags: Option<Vec<m::Tag>>, full: bool) -> m::Role {
     }
 }
 
+/// AWS resolves the users and roles a trust policy names when the policy is written (it stores
+/// their unique ids), so naming one that does not exist is refused. Principals of accounts
+/// iamlocal does not serve, account roots and service or federated principals are not
+/// checked.
+async fn check_trust_principals(
+    s: &AppState,
+    ctx: &RequestContext,
+    trust: &crate::policy::Policy,
+) -> Result<(), ApiError> {
+    let own = format!("arn:{}:iam::{}:", ctx.partition(), ctx.account_id);
+    for (kind, principal) in trust.named_principals() {
+        let Some(resource) = principal.strip_prefix(own.as_str()) else {
+            continue;
+        };
+        if kind != "AWS" || !(resource.starts_with("user/") || resource.starts_with("role/")) {
+            continue;
+        }
+        let stored = format!("arn:aws:iam::{}:{resource}", ctx.account_id);
+        if !s.store.principal_exists(&stored).await? {
+            return Err(ApiError::new(
+                ErrorCode::MalformedPolicyDocument,
+                format!("Invalid principal in policy: \"{kind}\":\"{principal}\""),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub async fn create_role(
     s: &AppState,
     ctx: &RequestContext,
     i: m::CreateRoleRequest,
 ) -> Result<m::CreateRoleResponse, ApiError> {
-    check_document(&i.assume_role_policy_document, DocKind::Trust)?;
+    let trust = check_document(&i.assume_role_policy_document, DocKind::Trust)?;
+    check_trust_principals(s, ctx, &trust).await?;
     let tags = tags_in(i.tags)?;
     if let Some(b) = &i.permissions_boundary {
         super::policies::check_boundary(s, b).await?;
@@ -141,7 +170,8 @@ pub async fn update_assume_role_policy(
     ctx: &RequestContext,
     i: m::UpdateAssumeRolePolicyRequest,
 ) -> Result<(), ApiError> {
-    check_document(&i.policy_document, DocKind::Trust)?;
+    let trust = check_document(&i.policy_document, DocKind::Trust)?;
+    check_trust_principals(s, ctx, &trust).await?;
     s.store
         .update_assume_role_policy(&ctx.account_id, &i.role_name, &i.policy_document)
         .await?;

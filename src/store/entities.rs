@@ -355,6 +355,17 @@ impl Store {
         Ok(rec)
     }
 
+    /// Is there a user or role with this ARN?
+    pub async fn principal_exists(&self, arn: &str) -> StoreResult<bool> {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM users WHERE arn = ?1) + (SELECT COUNT(*) FROM roles WHERE arn = ?1)",
+        )
+        .bind(arn)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(found > 0)
+    }
+
     pub async fn user(&self, account: &str, name: &str) -> StoreResult<UserRec> {
         let mut tx = self.read().await?;
         user_in(&mut tx, account, name).await
