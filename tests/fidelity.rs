@@ -408,3 +408,77 @@ async fn trust_policies_must_name_principals_that_exist() {
         .unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn policy_documents_are_judged_as_iam_judges_them() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    iam.create_user().user_name("u").send().await.unwrap();
+    let malformed = |f: common::Failure| {
+        assert_eq!(f.code, "MalformedPolicyDocument");
+        f.message
+    };
+    assert_eq!(
+        malformed(failure(
+            iam.create_policy()
+                .policy_name("p")
+                .policy_document("not json")
+                .send()
+                .await
+        )),
+        "Syntax errors in policy."
+    );
+    assert_eq!(
+        malformed(failure(
+            iam.put_user_policy()
+                .user_name("u")
+                .policy_name("p")
+                .policy_document("{")
+                .send()
+                .await
+        )),
+        "Syntax errors in policy."
+    );
+    assert_eq!(
+        malformed(failure(
+            iam.create_role()
+                .role_name("r")
+                .assume_role_policy_document("not json")
+                .send()
+                .await
+        )),
+        "This policy contains invalid Json"
+    );
+    // A managed policy without a version: the version is reported first.
+    let dup_sids = r#"{"Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"a","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:iam:us-east-1:000000000000:user/x"}]}"#;
+    assert_eq!(
+        malformed(failure(
+            iam.create_policy()
+                .policy_name("p")
+                .policy_document(dup_sids)
+                .send()
+                .await
+        )),
+        "Policy document must be version 2012-10-17 or greater."
+    );
+    // A condition key without a service prefix is accepted; a region in an IAM ARN is not.
+    let loose_key = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"a":"b"},"DateGreaterThan":{"aws:CurrentTime":"01T"}}}}"#;
+    iam.create_policy()
+        .policy_name("loose")
+        .policy_document(loose_key)
+        .send()
+        .await
+        .unwrap();
+    let regional = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam:us-east-1:000000000000:user/x"}}"#;
+    assert_eq!(
+        malformed(failure(
+            iam.create_policy()
+                .policy_name("p")
+                .policy_document(regional)
+                .send()
+                .await
+        )),
+        "IAM resource arn:aws:iam:us-east-1:000000000000:user/x cannot contain region information."
+    );
+    server.stop().await;
+}

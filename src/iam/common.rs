@@ -140,10 +140,12 @@ pub fn check_document(doc: &str, kind: DocKind<'_>) -> Result<policy::Policy, Ap
     };
     let malformed =
         |e: policy::PolicyError| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string());
-    let parsed = policy::Policy::parse(doc, policy_kind).map_err(malformed)?;
-    if matches!(kind, DocKind::Managed) {
-        parsed.require_current_version().map_err(malformed)?;
+    let parsed = if matches!(kind, DocKind::Managed) {
+        policy::Policy::parse_managed(doc, policy_kind)
+    } else {
+        policy::Policy::parse(doc, policy_kind)
     }
+    .map_err(malformed)?;
     let size = policy::non_whitespace_len(doc);
     let quota = match kind {
         DocKind::Managed => Some((policy::SizeQuota::ManagedPolicy, "", 0)),

@@ -132,6 +132,11 @@ pub enum PolicyError {
         value: String,
     },
     InvalidAction,
+    /// `IAM resource {0} cannot contain region information.`
+    IamResourceRegion(String),
+    /// `Resource {0} can not contain region information.`
+    ResourceRegion(String),
+    IamResourcePath,
 }
 
 impl fmt::Display for PolicyError {
@@ -167,6 +172,19 @@ impl fmt::Display for PolicyError {
             }
             PolicyError::InvalidPrincipal { kind, value } => {
                 return write!(f, "Invalid principal in policy: \"{kind}\":\"{value}\"")
+            }
+            PolicyError::IamResourceRegion(r) => {
+                return write!(f, "IAM resource {r} cannot contain region information.")
+            }
+            PolicyError::ResourceRegion(r) => {
+                return write!(f, "Resource {r} can not contain region information.")
+            }
+            PolicyError::IamResourcePath => {
+                return write!(
+                    f,
+                    "IAM resource path must either be \"*\" or start with {}.",
+                    super::model::IAM_RESOURCE_PATHS.join(", ")
+                )
             }
         };
         f.write_str(fixed)

@@ -104,21 +104,40 @@ pub struct Policy {
 impl Policy {
     /// Parse and validate `text` as a policy of `kind`.
     pub fn parse(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
-        let root = json::parse(text).map_err(|_| PolicyError::InvalidJson)?;
-        let raw = raw::from_json(&root)?;
+        Policy::parse_checked(text, kind, false)
+    }
+
+    /// [`parse`](Self::parse) for IAM's managed policies (`CreatePolicy`,
+    /// `CreatePolicyVersion`), which must say `"Version": "2012-10-17"`. IAM reports a missing
+    /// or older version right after the document's syntax, before any statement-level error.
+    pub fn parse_managed(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
+        Policy::parse_checked(text, kind, true)
+    }
+
+    fn parse_checked(
+        text: &str,
+        kind: PolicyKind,
+        current_version: bool,
+    ) -> Result<Policy, PolicyError> {
+        // Text that is not a JSON object: IAM words this differently for trust policies.
+        let not_json = || {
+            if kind == PolicyKind::Trust {
+                PolicyError::InvalidJson
+            } else {
+                PolicyError::Syntax
+            }
+        };
+        let root = json::parse(text).map_err(|_| not_json())?;
+        let raw = raw::from_json(&root).map_err(|e| match e {
+            PolicyError::InvalidJson => not_json(),
+            other => other,
+        })?;
+        if current_version && raw.version.as_deref() != Some(VERSION_2012) {
+            return Err(PolicyError::VersionTooOld);
+        }
         let lines = LineIndex::new(text);
         validate(&raw, kind)?;
         build(&raw, kind, &lines)
-    }
-
-    /// IAM's managed policies (`CreatePolicy`, `CreatePolicyVersion`) must say
-    /// `"Version": "2012-10-17"`.
-    pub fn require_current_version(&self) -> Result<(), PolicyError> {
-        if self.version.as_deref() == Some(VERSION_2012) {
-            Ok(())
-        } else {
-            Err(PolicyError::VersionTooOld)
-        }
     }
 
     /// Context keys the policy references, in conditions and as `${variables}`, each once
@@ -212,10 +231,7 @@ fn validate(raw: &RawPolicy, kind: PolicyKind) -> Result<(), PolicyError> {
             };
             if op.is_date() {
                 for (_, values) in entries {
-                    if values
-                        .iter()
-                        .any(|v| super::condition::parse_date(v).is_none())
-                    {
+                    if !values.iter().all(|v| legacy_date(v)) {
                         return Err(PolicyError::LegacyParsing);
                     }
                 }
@@ -227,7 +243,10 @@ fn validate(raw: &RawPolicy, kind: PolicyKind) -> Result<(), PolicyError> {
                 if r.contains("::") && colons < 5 {
                     return Err(PolicyError::LegacyParsing);
                 }
-                if r.split(':').nth(2) == Some("") && colons >= 2 {
+                // An empty service in an ARN of a known partition; a resource whose partition
+                // is not one gets the partition's own message later.
+                let known_partition = r.split(':').nth(1).is_some_and(|p| PARTITIONS.contains(&p));
+                if known_partition && r.split(':').nth(2) == Some("") && colons >= 2 {
                     return Err(PolicyError::LegacyParsing);
                 }
             }
@@ -273,13 +292,8 @@ fn validate(raw: &RawPolicy, kind: PolicyKind) -> Result<(), PolicyError> {
         if kind == PolicyKind::Trust && st.not_action.is_some() {
             return Err(PolicyError::TrustActions);
         }
-        for (_, entries) in st.condition.iter().flatten() {
-            for (key, _) in entries {
-                if !key.contains(':') {
-                    return Err(PolicyError::MissingVendor);
-                }
-            }
-        }
+        // Condition keys need no service prefix: IAM accepts a key such as `a` (it is then
+        // simply absent from every request).
     }
     Ok(())
 }
@@ -353,10 +367,140 @@ fn validate_resource(r: &str) -> Result<(), PolicyError> {
             resource: format!("arn:{partition}:{}:{}:{}:{last}", part(0), part(1), part(2)),
         });
     }
-    if tail.is_none() {
+    let Some(tail) = tail else {
         return Err(PolicyError::ResourceVendor);
+    };
+    // service:region:account:resource
+    let mut parts = tail.splitn(4, ':');
+    let service = parts.next().unwrap_or_default();
+    let region = parts.next();
+    let _account = parts.next();
+    let path = parts.next().unwrap_or_default();
+    let has_region = region.is_some_and(|r| !r.is_empty());
+    match service {
+        "iam" if has_region => {
+            return Err(PolicyError::IamResourceRegion(r.to_string()));
+        }
+        "s3" if has_region && !path.starts_with("accesspoint/") => {
+            return Err(PolicyError::ResourceRegion(r.to_string()));
+        }
+        "iam" if path != "*" && !IAM_RESOURCE_PATHS.iter().any(|p| path.starts_with(p)) => {
+            return Err(PolicyError::IamResourcePath);
+        }
+        _ => {}
     }
     Ok(())
+}
+
+/// The resource types an IAM ARN may name (IAM's own list, in its order).
+pub(crate) const IAM_RESOURCE_PATHS: &[&str] = &[
+    "user/",
+    "federated-user/",
+    "role/",
+    "group/",
+    "instance-profile/",
+    "mfa/",
+    "server-certificate/",
+    "policy/",
+    "sms-mfa/",
+    "saml-provider/",
+    "oidc-provider/",
+    "report/",
+    "access-report/",
+];
+
+/// Is `v` a date value IAM's legacy parser takes? Values that contain a `t` or a `-` are read
+/// as ISO 8601 date-times, with loose ranges per field (`01T`, `2016-12-13t2:00:00.5+23`);
+/// anything else as an epoch number from 0 to 2^63 - 1. Dates the evaluator reads are
+/// accepted as well.
+fn legacy_date(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    if lower.contains('t') || lower.contains('-') {
+        legacy_iso_date(&lower).is_some() || super::condition::parse_date(v).is_some()
+    } else {
+        int_in(&lower, 0, i128::from(i64::MAX)).is_some()
+    }
+}
+
+/// A whole number (optional sign, then digits) within `min..=max`.
+fn int_in(s: &str, min: i128, max: i128) -> Option<i128> {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i128 = s.parse().ok()?;
+    (min..=max).contains(&n).then_some(n)
+}
+
+fn legacy_iso_date(v: &str) -> Option<()> {
+    let (date, time) = match v.split_once('t') {
+        Some((d, t)) => (d, t),
+        None => (v, ""),
+    };
+    let (negative, date) = match date.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, date),
+    };
+    let date_parts: Vec<&str> = date.split('-').collect();
+    if date_parts.len() >= 4 {
+        return None;
+    }
+    let year = date_parts.first()?;
+    let year = if negative {
+        format!("-{year}")
+    } else {
+        (*year).to_string()
+    };
+    int_in(&year, -292_275_054, 292_278_993)?;
+    if let Some(month) = date_parts.get(1) {
+        int_in(month, 1, 12)?;
+    }
+    if let Some(day) = date_parts.get(2) {
+        int_in(day, 1, 31)?;
+    }
+    let time_parts: Vec<&str> = time.split(':').collect();
+    if let Some(hours) = time_parts.first().filter(|h| !h.is_empty()) {
+        int_in(hours, 0, 23)?;
+    }
+    if let Some(minutes) = time_parts.get(1) {
+        int_in(minutes, 0, 59)?;
+    }
+    if let Some(rest) = time_parts.get(2..).filter(|r| !r.is_empty()) {
+        let seconds_part = rest.join(":");
+        let seconds = if let Some((secs, after)) = seconds_part.split_once('z') {
+            if !after.is_empty() {
+                return None;
+            }
+            secs.to_string()
+        } else if let Some((secs, zone)) = seconds_part.split_once('+') {
+            let (hours, minutes) = match zone.split_once(':') {
+                Some((h, m)) => (h, Some(m)),
+                None => (zone, None),
+            };
+            if hours.len() != 2 {
+                return None;
+            }
+            int_in(hours, 0, 23)?;
+            if let Some(m) = minutes {
+                if m.len() != 2 {
+                    return None;
+                }
+                int_in(m, 0, 59)?;
+            }
+            secs.to_string()
+        } else {
+            seconds_part.clone()
+        };
+        let (whole, fraction) = match seconds.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (seconds.as_str(), None),
+        };
+        int_in(whole, 0, 59)?;
+        if let Some(f) = fraction {
+            int_in(f, 0, 999_999_999)?;
+        }
+    }
+    Some(())
 }
 
 fn is_account_id(s: &str) -> bool {

@@ -821,8 +821,9 @@ fn validation_messages() {
     let ok_identity =
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
     let table: &[(PolicyKind, &str, &str)] = &[
-        (Identity, "{nope", MSG_INVALID_JSON),
-        (Identity, "[]", MSG_INVALID_JSON),
+        (Identity, "{nope", MSG_SYNTAX),
+        (Trust, "{nope", MSG_INVALID_JSON),
+        (Identity, "[]", MSG_SYNTAX),
         (Identity, r#"{"Version":"2012-10-17"}"#, MSG_SYNTAX),
         (
             Identity,
@@ -934,11 +935,6 @@ fn validation_messages() {
             r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3::b"}}"#,
             MSG_LEGACY_PARSING,
         ),
-        (
-            Identity,
-            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"*","Condition":{"StringEquals":{"nokey":"x"}}}}"#,
-            MSG_MISSING_VENDOR,
-        ),
         (Resource, ok_identity, MSG_MISSING_PRINCIPAL),
         (
             Resource,
@@ -1016,13 +1012,40 @@ fn validation_messages() {
 
 #[test]
 fn managed_policies_need_the_current_version() {
-    let old = identity(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#);
+    let managed = |doc: &str| Policy::parse_managed(doc, PolicyKind::Identity).map(|_| ());
     assert_eq!(
-        old.require_current_version(),
+        managed(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#),
         Err(PolicyError::VersionTooOld)
     );
-    let new = identity(&stmt("Allow", r#""s3:*""#, r#""*""#));
-    assert_eq!(new.require_current_version(), Ok(()));
+    assert_eq!(
+        managed(
+            r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#
+        ),
+        Err(PolicyError::VersionTooOld)
+    );
+    assert_eq!(managed(&stmt("Allow", r#""s3:*""#, r#""*""#)), Ok(()));
+    // The version is reported before any statement-level error...
+    for doc in [
+        r#"{"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#,
+        r#"{"Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"a","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+        r#"{"Statement":{"Effect":"Allow","Resource":"*"}}"#,
+        r#"{"Statement":{"Effect":"Allow","Action":"s3","Resource":"*"}}"#,
+        r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"bucket"}}"#,
+    ] {
+        assert_eq!(managed(doc), Err(PolicyError::VersionTooOld), "{doc}");
+    }
+    // ...but after the syntax.
+    assert_eq!(
+        managed(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Bogus":1}}"#),
+        Err(PolicyError::Syntax)
+    );
+    assert_eq!(managed("not json"), Err(PolicyError::Syntax));
+    // Inline policies may leave the version out (IAM reads them as 2008-10-17).
+    assert!(Policy::parse(
+        r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+        PolicyKind::Identity
+    )
+    .is_ok());
 }
 
 #[test]
@@ -1073,8 +1096,122 @@ fn json_edge_cases_never_panic() {
     let deep = "[".repeat(100_000);
     assert_eq!(
         Policy::parse(&deep, PolicyKind::Identity),
+        Err(PolicyError::Syntax)
+    );
+    assert_eq!(
+        Policy::parse(&deep, PolicyKind::Trust),
         Err(PolicyError::InvalidJson)
     );
     let ok = identity("\u{feff}{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"\\u002a\"}}");
     assert_eq!(ok.statements.len(), 1);
+}
+
+/// IAM's grammar where it is looser or stricter than it looks (IAM User Guide, "IAM JSON policy
+/// elements reference"; IAM's answers as observed).
+#[test]
+fn policy_grammar_as_aws_has_it() {
+    let with_condition = |cond: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{cond}}}}}"#
+        )
+    };
+    let with_resource = |res: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{res}"}}}}"#
+        )
+    };
+    // Condition keys without a service prefix are accepted.
+    for cond in [
+        r#"{"StringEquals":{"a":"b"}}"#,
+        r#"{"StringEqualsIfExists":{"a":"asf"}}"#,
+        r#"{"Bool":{"SecureTransport":"true"}}"#,
+    ] {
+        assert!(
+            Policy::parse(&with_condition(cond), PolicyKind::Identity).is_ok(),
+            "{cond}"
+        );
+    }
+    // Date values IAM's legacy parser takes, and the ones it refuses.
+    for date in [
+        "2016-12-13t2:00:00.593194+23",
+        "01T",
+        "-292275054",
+        "2016-12-13T21:20:37.593194+00:00",
+        "2019-07-01T00:00:00Z",
+        "2024-01-31",
+        "0",
+        "9223372036854775807",
+        "2020-01-01T00:00:00-05:00",
+    ] {
+        let doc = with_condition(&format!(
+            r#"{{"DateGreaterThan":{{"aws:CurrentTime":"{date}"}}}}"#
+        ));
+        assert!(
+            Policy::parse(&doc, PolicyKind::Identity).is_ok(),
+            "{date} refused"
+        );
+    }
+    for date in [
+        "9223372036854775808",
+        "234-13",
+        "sdfdsf",
+        "2016-12-13T21:20:37.593194+1",
+    ] {
+        let doc = with_condition(&format!(
+            r#"{{"DateLessThan":{{"aws:CurrentTime":"{date}"}}}}"#
+        ));
+        assert_eq!(
+            Policy::parse(&doc, PolicyKind::Identity).map(|_| ()),
+            Err(PolicyError::LegacyParsing),
+            "{date} accepted"
+        );
+    }
+    // Resource ARNs.
+    let cases: &[(&str, &str)] = &[
+        (
+            "arn:aws:iam:us-east-1:123456789012:user/x",
+            "IAM resource arn:aws:iam:us-east-1:123456789012:user/x cannot contain region information.",
+        ),
+        (
+            "arn:aws:s3:us-east-1::bucket",
+            "Resource arn:aws:s3:us-east-1::bucket can not contain region information.",
+        ),
+        (
+            "arn:aws:iam::123456789012:bogus/x",
+            r#"IAM resource path must either be "*" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/."#,
+        ),
+        (
+            "aws:s3:::example_bucket:*",
+            r#"Partition "s3" is not valid for resource "arn:s3:::example_bucket:*"."#,
+        ),
+        ("bucket", r#"Resource bucket must be in ARN format or "*"."#),
+    ];
+    for (resource, message) in cases {
+        match Policy::parse(&with_resource(resource), PolicyKind::Identity) {
+            Ok(_) => panic!("{resource} accepted"),
+            Err(e) => assert_eq!(e.to_string(), *message, "{resource}"),
+        }
+    }
+    for resource in [
+        "arn:aws:iam::123456789012:user/x",
+        "arn:aws:iam::*:role/*",
+        "arn:aws:iam::123456789012:*",
+        "arn:aws:s3:us-west-2:123456789012:accesspoint/ap",
+        "arn:aws:s3:::bucket/*",
+        "arn:aws:ec2:us-east-1:123456789012:instance/*",
+    ] {
+        assert!(
+            Policy::parse(&with_resource(resource), PolicyKind::Identity).is_ok(),
+            "{resource} refused"
+        );
+    }
+    // Text that is not JSON: worded by the kind of policy.
+    assert_eq!(
+        Policy::parse("not json", PolicyKind::Identity).map(|_| ()),
+        Err(PolicyError::Syntax)
+    );
+    assert_eq!(
+        Policy::parse("not json", PolicyKind::Trust).map(|_| ()),
+        Err(PolicyError::InvalidJson)
+    );
 }
