@@ -456,6 +456,12 @@ pub async fn exchange(server: &Server, bytes: &[u8]) -> String {
 /// Asserts that `body` is well-formed XML and returns the text of its `<Code>`.
 #[track_caller]
 pub fn well_formed_error(body: &str) -> String {
+    // XML 1.0's `Char` production: anything else makes the document not well-formed (quick-xml
+    // does not check characters; expat, behind boto3, does).
+    let xml_char = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    if let Some(bad) = body.chars().find(|c| !xml_char(*c)) {
+        panic!("character {bad:?} cannot appear in XML 1.0: {body:?}");
+    }
     let mut reader = quick_xml::Reader::from_str(body);
     let mut code = None;
     let mut in_code = false;
