@@ -10,8 +10,28 @@ fn main() {
         std::fs::read_to_string(root.join("model").join(name))
             .unwrap_or_else(|e| panic!("reading model/{name}: {e}"))
     };
-    let files =
-        iamlocal_codegen::generate(&read("iam-2010-05-08.json"), &read("sts-2011-06-15.json"));
+    let authz = |service: &str| {
+        (
+            read(&format!("service-authorization/{service}-actions.json")),
+            read(&format!(
+                "service-authorization/{service}-resource-types.json"
+            )),
+        )
+    };
+    let (iam_actions, iam_types) = authz("iam");
+    let (sts_actions, sts_types) = authz("sts");
+    let files = iamlocal_codegen::generate(
+        &read("iam-2010-05-08.json"),
+        &read("sts-2011-06-15.json"),
+        &iamlocal_codegen::AuthzData {
+            actions: &iam_actions,
+            resource_types: &iam_types,
+        },
+        &iamlocal_codegen::AuthzData {
+            actions: &sts_actions,
+            resource_types: &sts_types,
+        },
+    );
     std::fs::create_dir_all(root.join(iamlocal_codegen::OUT_DIR))
         .expect("creating the output directory");
     for (path, text) in files {
