@@ -48,6 +48,11 @@ pub struct Config {
     #[arg(long, env = "IAMLOCAL_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
 
+    /// Authorization of requests by IAM users and role sessions: `on` (deny what AWS denies),
+    /// `off` (authenticate only), `audit` (allow, and log what AWS would deny).
+    #[arg(long, env = "IAMLOCAL_ENFORCE", value_enum, default_value = "on")]
+    pub enforce: crate::authz::Mode,
+
     /// How long a client may take to send a request's head, and then its body (`30s`, `500ms`).
     #[arg(long, env = "IAMLOCAL_READ_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub read_timeout: Duration,
@@ -102,6 +107,7 @@ impl Config {
             root_access_key_id: "test".into(),
             root_secret_access_key: "test".into(),
             log_format: LogFormat::Text,
+            enforce: crate::authz::Mode::On,
             read_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(10),
             command: None,

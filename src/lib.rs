@@ -1,10 +1,11 @@
 //! iamlocal: a local, AWS-compatible IAM and STS server.
 //!
 //! Layers, one module each: [`server`] (HTTP), [`protocol`] (query protocol, generated from
-//! botocore's models), [`auth`] (SigV4), [`policy`] (the policy engine, pure), [`iam`] and [`sts`]
+//! botocore's models), [`auth`] (SigV4), [`authz`] (authorization), [`policy`] (the policy engine, pure), [`iam`] and [`sts`]
 //! (the operations), [`store`] (SQLite).
 
 pub mod auth;
+pub mod authz;
 pub mod clock;
 pub mod config;
 pub mod iam;

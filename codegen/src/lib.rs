@@ -529,7 +529,7 @@ fn emit_service(svc: &Service) -> String {
         "/// The {svc_name} operations. Every method defaults to AWS's `NotImplemented` answer, so a\n/// handler implements what it supports and the rest answers honestly."
     );
     let _ = writeln!(s, "pub trait {svc_name}Api: Send + Sync {{");
-    s.push_str("    /// Whether the handler implements `op`. Operations it does not implement answer\n    /// `NotImplemented` before their input is read.\n    fn implements(&self, op: Operation) -> bool {\n        false\n    }\n");
+    s.push_str("    /// Whether the handler implements `op`. Operations it does not implement answer\n    /// `NotImplemented` before their input is read.\n    fn implements(&self, op: Operation) -> bool {\n        false\n    }\n    /// Whether the caller may make the request, decided once its input has been read and\n    /// before it is applied: answers `AccessDenied` otherwise.\n    fn authorize(&self, ctx: &RequestContext, op: Operation, query: &Query) -> impl Future<Output = Result<(), ApiError>> + Send {\n        async { Ok(()) }\n    }\n");
     for op in &svc.operations {
         let input = op.input.as_deref().map(rust_type_name);
         let output = op
@@ -556,16 +556,19 @@ fn emit_service(svc: &Service) -> String {
     // Dispatch.
     let _ = writeln!(
         s,
-        "/// Parses the operation's input, calls the handler and returns the result element's contents\n/// (`None` for operations without output).\npub async fn dispatch<H: {svc_name}Api>(\n    handler: &H,\n    ctx: &RequestContext,\n    op: Operation,\n    query: &Query,\n) -> Result<Option<Node>, ApiError> {{\n    if !handler.implements(op) {{\n        return Err(ApiError::not_implemented(op));\n    }}\n    match op {{"
+        "/// Parses the operation's input, authorizes the request, calls the handler and returns the result element's contents\n/// (`None` for operations without output).\npub async fn dispatch<H: {svc_name}Api>(\n    handler: &H,\n    ctx: &RequestContext,\n    op: Operation,\n    query: &Query,\n) -> Result<Option<Node>, ApiError> {{\n    if !handler.implements(op) {{\n        return Err(ApiError::not_implemented(op));\n    }}\n    match op {{"
     );
     for op in &svc.operations {
         let call_input = match &op.input {
             Some(i) => format!(
-                "let input = {}::parse_input(query)?;\n            let output = handler.{}(ctx, input).await?;",
+                "let input = {}::parse_input(query)?;\n            handler.authorize(ctx, op, query).await?;\n            let output = handler.{}(ctx, input).await?;",
                 rust_type_name(i),
                 snake(&op.name)
             ),
-            None => format!("let output = handler.{}(ctx).await?;", snake(&op.name)),
+            None => format!(
+                "handler.authorize(ctx, op, query).await?;\n            let output = handler.{}(ctx).await?;",
+                snake(&op.name)
+            ),
         };
         let ret = match &op.output {
             Some(_) => "Ok(Some(output.to_node()))",

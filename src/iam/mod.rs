@@ -23,6 +23,15 @@ use crate::server::AppState;
 use crate::store::EntityType;
 
 impl IamApi for AppState {
+    async fn authorize(
+        &self,
+        ctx: &RequestContext,
+        op: Operation,
+        query: &crate::protocol::query::Query,
+    ) -> Result<(), ApiError> {
+        crate::authz::authorize(self, ctx, op, query).await
+    }
+
     fn implements(&self, op: Operation) -> bool {
         matches!(
             op,

@@ -31,6 +31,8 @@ pub struct AppState {
     pub root_access_key_id: Arc<str>,
     /// How long a client may take to send a request body.
     pub read_timeout: std::time::Duration,
+    /// Whether requests are authorized.
+    pub enforce: crate::authz::Mode,
 }
 
 /// Startup failures, each naming what was wrong.
@@ -75,6 +77,7 @@ impl AppState {
             account_id: Arc::from(config.account_id.as_str()),
             root_access_key_id: Arc::from(config.root_access_key_id.as_str()),
             read_timeout: config.read_timeout,
+            enforce: config.enforce,
         })
     }
 }
@@ -236,6 +239,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         listen = %server.addr(),
         db = %config.db,
         account = %config.account_id,
+        enforce = config.enforce.as_str(),
         startup_ms = started.elapsed().as_secs_f64() * 1000.0,
         "iamlocal ready"
     );

@@ -33,6 +33,15 @@ fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
 }
 
 impl StsApi for AppState {
+    async fn authorize(
+        &self,
+        ctx: &RequestContext,
+        op: Operation,
+        query: &crate::protocol::query::Query,
+    ) -> Result<(), ApiError> {
+        crate::authz::authorize(self, ctx, op, query).await
+    }
+
     fn implements(&self, op: Operation) -> bool {
         matches!(
             op,

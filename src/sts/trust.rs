@@ -2,75 +2,15 @@
 //! caller's own identity policies and permissions boundary, evaluated together by the policy
 //! engine as AWS evaluates a same-account `sts:AssumeRole` request.
 
-use crate::auth::Principal;
+use crate::authz::context::{add_principal_tags, identity_arn, request_context};
 use crate::iam::simulate::{principal_policies, PrincipalPolicies};
 use crate::policy::{
-    self, ContextKeyType, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet,
-    PolicySourceType,
+    self, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet, PolicySourceType,
 };
 use crate::protocol::partition::view;
 use crate::protocol::{ApiError, RequestContext};
 use crate::server::AppState;
 use crate::store::RoleRec;
-
-/// The IAM ARN whose policies apply to the caller: the user, or the role behind a session.
-fn identity_arn(p: &Principal) -> Option<String> {
-    match p {
-        Principal::User { arn, .. } => Some(arn.clone()),
-        Principal::AssumedRole {
-            account_id,
-            role_name,
-            role_path,
-            ..
-        } => Some(format!(
-            "arn:aws:iam::{account_id}:role{role_path}{role_name}"
-        )),
-        _ => None,
-    }
-}
-
-/// The global condition keys AWS sets for a request by `p`.
-fn request_context(ctx: &RequestContext, extra: &[(&str, Option<&str>)]) -> policy::RequestContext {
-    let p = &ctx.principal;
-    let mut c = policy::RequestContext::new();
-    let mut s = |k: &str, v: String| c.insert(k, ContextKeyType::String, vec![v]);
-    s(
-        "aws:PrincipalArn",
-        view(&identity_arn(p).unwrap_or_else(|| p.arn()), ctx.partition()),
-    );
-    s("aws:PrincipalAccount", ctx.account_id.clone());
-    s("aws:userid", p.user_id());
-    match p {
-        Principal::User { name, .. } => {
-            s("aws:username", name.clone());
-            s("aws:PrincipalType", "User".into());
-        }
-        Principal::AssumedRole { .. } => s("aws:PrincipalType", "AssumedRole".into()),
-        Principal::Root { .. } => s("aws:PrincipalType", "Account".into()),
-        Principal::Anonymous => s("aws:PrincipalType", "Anonymous".into()),
-    }
-    for (k, v) in extra {
-        if let Some(v) = v {
-            s(k, (*v).to_owned());
-        }
-    }
-    c.insert(
-        "aws:SecureTransport",
-        ContextKeyType::Boolean,
-        vec!["false".into()],
-    );
-    c.insert(
-        "aws:EpochTime",
-        ContextKeyType::Numeric,
-        vec![ctx.now.unix_timestamp().to_string()],
-    );
-    c.insert(
-        "aws:CurrentTime",
-        ContextKeyType::Date,
-        vec![crate::protocol::Timestamp(ctx.now).to_iso8601()],
-    );
-    c
-}
 
 /// Decides `sts:AssumeRole` of `role` by the caller of `ctx`.
 pub async fn allows(
@@ -97,15 +37,7 @@ pub async fn allows(
             ("sts:SourceIdentity", source_identity),
         ],
     );
-    if let Principal::User { user_id, .. } = &ctx.principal {
-        for t in s.store.tags(user_id).await? {
-            context.insert(
-                &format!("aws:PrincipalTag/{}", t.key),
-                ContextKeyType::String,
-                vec![t.value],
-            );
-        }
-    }
+    add_principal_tags(s, ctx, &mut context).await?;
     let set = PolicySet {
         identity: caller_policies
             .identity

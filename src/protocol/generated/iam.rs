@@ -6530,6 +6530,11 @@ pub trait IamApi: Send + Sync {
     fn implements(&self, op: Operation) -> bool {
         false
     }
+    /// Whether the caller may make the request, decided once its input has been read and
+    /// before it is applied: answers `AccessDenied` otherwise.
+    fn authorize(&self, ctx: &RequestContext, op: Operation, query: &Query) -> impl Future<Output = Result<(), ApiError>> + Send {
+        async { Ok(()) }
+    }
     /// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcceptDelegationRequest.html>
     fn accept_delegation_request(&self, ctx: &RequestContext, input: AcceptDelegationRequestRequest) -> impl Future<Output = Result<(), ApiError>> + Send {
         async { Err(ApiError::not_implemented(Operation::AcceptDelegationRequest)) }
@@ -7236,7 +7241,7 @@ pub trait IamApi: Send + Sync {
     }
 }
 
-/// Parses the operation's input, calls the handler and returns the result element's contents
+/// Parses the operation's input, authorizes the request, calls the handler and returns the result element's contents
 /// (`None` for operations without output).
 pub async fn dispatch<H: IamApi>(
     handler: &H,
@@ -7250,952 +7255,1128 @@ pub async fn dispatch<H: IamApi>(
     match op {
         Operation::AcceptDelegationRequest => {
             let input = AcceptDelegationRequestRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.accept_delegation_request(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::AddClientIDToOpenIDConnectProvider => {
             let input = AddClientIDToOpenIDConnectProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.add_client_id_to_open_id_connect_provider(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::AddRoleToInstanceProfile => {
             let input = AddRoleToInstanceProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.add_role_to_instance_profile(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::AddUserToGroup => {
             let input = AddUserToGroupRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.add_user_to_group(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::AssociateDelegationRequest => {
             let input = AssociateDelegationRequestRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.associate_delegation_request(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::AttachGroupPolicy => {
             let input = AttachGroupPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.attach_group_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::AttachRolePolicy => {
             let input = AttachRolePolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.attach_role_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::AttachUserPolicy => {
             let input = AttachUserPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.attach_user_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::ChangePassword => {
             let input = ChangePasswordRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.change_password(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::CreateAccessKey => {
             let input = CreateAccessKeyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_access_key(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateAccountAlias => {
             let input = CreateAccountAliasRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_account_alias(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::CreateDelegationRequest => {
             let input = CreateDelegationRequestRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_delegation_request(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateGroup => {
             let input = CreateGroupRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_group(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateInstanceProfile => {
             let input = CreateInstanceProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_instance_profile(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateLoginProfile => {
             let input = CreateLoginProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_login_profile(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateOpenIDConnectProvider => {
             let input = CreateOpenIDConnectProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_open_id_connect_provider(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreatePolicy => {
             let input = CreatePolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreatePolicyVersion => {
             let input = CreatePolicyVersionRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_policy_version(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateRole => {
             let input = CreateRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_role(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateSAMLProvider => {
             let input = CreateSAMLProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_saml_provider(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateServiceLinkedRole => {
             let input = CreateServiceLinkedRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_service_linked_role(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateServiceSpecificCredential => {
             let input = CreateServiceSpecificCredentialRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_service_specific_credential(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateUser => {
             let input = CreateUserRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_user(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::CreateVirtualMFADevice => {
             let input = CreateVirtualMFADeviceRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.create_virtual_mfa_device(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::DeactivateMFADevice => {
             let input = DeactivateMFADeviceRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.deactivate_mfa_device(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteAccessKey => {
             let input = DeleteAccessKeyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_access_key(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteAccountAlias => {
             let input = DeleteAccountAliasRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_account_alias(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteAccountPasswordPolicy => {
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_account_password_policy(ctx).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteGroup => {
             let input = DeleteGroupRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_group(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteGroupPolicy => {
             let input = DeleteGroupPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_group_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteInstanceProfile => {
             let input = DeleteInstanceProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_instance_profile(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteLoginProfile => {
             let input = DeleteLoginProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_login_profile(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteOpenIDConnectProvider => {
             let input = DeleteOpenIDConnectProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_open_id_connect_provider(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeletePolicy => {
             let input = DeletePolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeletePolicyVersion => {
             let input = DeletePolicyVersionRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_policy_version(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteRole => {
             let input = DeleteRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_role(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteRolePermissionsBoundary => {
             let input = DeleteRolePermissionsBoundaryRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_role_permissions_boundary(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteRolePolicy => {
             let input = DeleteRolePolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_role_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteSAMLProvider => {
             let input = DeleteSAMLProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_saml_provider(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteSSHPublicKey => {
             let input = DeleteSSHPublicKeyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_ssh_public_key(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteServerCertificate => {
             let input = DeleteServerCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_server_certificate(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteServiceLinkedRole => {
             let input = DeleteServiceLinkedRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_service_linked_role(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::DeleteServiceSpecificCredential => {
             let input = DeleteServiceSpecificCredentialRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_service_specific_credential(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteSigningCertificate => {
             let input = DeleteSigningCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_signing_certificate(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteUser => {
             let input = DeleteUserRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_user(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteUserPermissionsBoundary => {
             let input = DeleteUserPermissionsBoundaryRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_user_permissions_boundary(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteUserPolicy => {
             let input = DeleteUserPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_user_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DeleteVirtualMFADevice => {
             let input = DeleteVirtualMFADeviceRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.delete_virtual_mfa_device(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DetachGroupPolicy => {
             let input = DetachGroupPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.detach_group_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DetachRolePolicy => {
             let input = DetachRolePolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.detach_role_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DetachUserPolicy => {
             let input = DetachUserPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.detach_user_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::DisableOrganizationsRootCredentialsManagement => {
             let input = DisableOrganizationsRootCredentialsManagementRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.disable_organizations_root_credentials_management(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::DisableOrganizationsRootSessions => {
             let input = DisableOrganizationsRootSessionsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.disable_organizations_root_sessions(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::DisableOutboundWebIdentityFederation => {
+            handler.authorize(ctx, op, query).await?;
             let output = handler.disable_outbound_web_identity_federation(ctx).await?;
             let () = output;
             Ok(None)
         }
         Operation::EnableMFADevice => {
             let input = EnableMFADeviceRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.enable_mfa_device(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::EnableOrganizationsRootCredentialsManagement => {
             let input = EnableOrganizationsRootCredentialsManagementRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.enable_organizations_root_credentials_management(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::EnableOrganizationsRootSessions => {
             let input = EnableOrganizationsRootSessionsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.enable_organizations_root_sessions(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::EnableOutboundWebIdentityFederation => {
+            handler.authorize(ctx, op, query).await?;
             let output = handler.enable_outbound_web_identity_federation(ctx).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GenerateCredentialReport => {
+            handler.authorize(ctx, op, query).await?;
             let output = handler.generate_credential_report(ctx).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GenerateOrganizationsAccessReport => {
             let input = GenerateOrganizationsAccessReportRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.generate_organizations_access_report(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GenerateServiceLastAccessedDetails => {
             let input = GenerateServiceLastAccessedDetailsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.generate_service_last_accessed_details(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetAccessKeyLastUsed => {
             let input = GetAccessKeyLastUsedRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_access_key_last_used(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetAccountAuthorizationDetails => {
             let input = GetAccountAuthorizationDetailsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_account_authorization_details(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetAccountPasswordPolicy => {
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_account_password_policy(ctx).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetAccountSummary => {
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_account_summary(ctx).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetContextKeysForCustomPolicy => {
             let input = GetContextKeysForCustomPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_context_keys_for_custom_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetContextKeysForPrincipalPolicy => {
             let input = GetContextKeysForPrincipalPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_context_keys_for_principal_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetCredentialReport => {
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_credential_report(ctx).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetDelegationRequest => {
             let input = GetDelegationRequestRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_delegation_request(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetGroup => {
             let input = GetGroupRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_group(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetGroupPolicy => {
             let input = GetGroupPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_group_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetHumanReadableSummary => {
             let input = GetHumanReadableSummaryRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_human_readable_summary(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetInstanceProfile => {
             let input = GetInstanceProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_instance_profile(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetLoginProfile => {
             let input = GetLoginProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_login_profile(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetMFADevice => {
             let input = GetMFADeviceRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_mfa_device(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetOpenIDConnectProvider => {
             let input = GetOpenIDConnectProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_open_id_connect_provider(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetOrganizationsAccessReport => {
             let input = GetOrganizationsAccessReportRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_organizations_access_report(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetOutboundWebIdentityFederationInfo => {
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_outbound_web_identity_federation_info(ctx).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetPolicy => {
             let input = GetPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetPolicyVersion => {
             let input = GetPolicyVersionRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_policy_version(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetRole => {
             let input = GetRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_role(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetRolePolicy => {
             let input = GetRolePolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_role_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetSAMLProvider => {
             let input = GetSAMLProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_saml_provider(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetSSHPublicKey => {
             let input = GetSSHPublicKeyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_ssh_public_key(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetServerCertificate => {
             let input = GetServerCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_server_certificate(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetServiceLastAccessedDetails => {
             let input = GetServiceLastAccessedDetailsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_service_last_accessed_details(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetServiceLastAccessedDetailsWithEntities => {
             let input = GetServiceLastAccessedDetailsWithEntitiesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_service_last_accessed_details_with_entities(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetServiceLinkedRoleDeletionStatus => {
             let input = GetServiceLinkedRoleDeletionStatusRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_service_linked_role_deletion_status(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetUser => {
             let input = GetUserRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_user(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetUserPolicy => {
             let input = GetUserPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_user_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListAccessKeys => {
             let input = ListAccessKeysRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_access_keys(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListAccountAliases => {
             let input = ListAccountAliasesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_account_aliases(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListAttachedGroupPolicies => {
             let input = ListAttachedGroupPoliciesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_attached_group_policies(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListAttachedRolePolicies => {
             let input = ListAttachedRolePoliciesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_attached_role_policies(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListAttachedUserPolicies => {
             let input = ListAttachedUserPoliciesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_attached_user_policies(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListDelegationRequests => {
             let input = ListDelegationRequestsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_delegation_requests(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListEntitiesForPolicy => {
             let input = ListEntitiesForPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_entities_for_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListGroupPolicies => {
             let input = ListGroupPoliciesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_group_policies(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListGroups => {
             let input = ListGroupsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_groups(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListGroupsForUser => {
             let input = ListGroupsForUserRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_groups_for_user(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListInstanceProfileTags => {
             let input = ListInstanceProfileTagsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_instance_profile_tags(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListInstanceProfiles => {
             let input = ListInstanceProfilesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_instance_profiles(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListInstanceProfilesForRole => {
             let input = ListInstanceProfilesForRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_instance_profiles_for_role(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListMFADeviceTags => {
             let input = ListMFADeviceTagsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_mfa_device_tags(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListMFADevices => {
             let input = ListMFADevicesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_mfa_devices(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListOpenIDConnectProviderTags => {
             let input = ListOpenIDConnectProviderTagsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_open_id_connect_provider_tags(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListOpenIDConnectProviders => {
             let input = ListOpenIDConnectProvidersRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_open_id_connect_providers(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListOrganizationsFeatures => {
             let input = ListOrganizationsFeaturesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_organizations_features(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListPolicies => {
             let input = ListPoliciesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_policies(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListPoliciesGrantingServiceAccess => {
             let input = ListPoliciesGrantingServiceAccessRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_policies_granting_service_access(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListPolicyTags => {
             let input = ListPolicyTagsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_policy_tags(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListPolicyVersions => {
             let input = ListPolicyVersionsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_policy_versions(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListRolePolicies => {
             let input = ListRolePoliciesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_role_policies(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListRoleTags => {
             let input = ListRoleTagsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_role_tags(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListRoles => {
             let input = ListRolesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_roles(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListSAMLProviderTags => {
             let input = ListSAMLProviderTagsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_saml_provider_tags(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListSAMLProviders => {
             let input = ListSAMLProvidersRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_saml_providers(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListSSHPublicKeys => {
             let input = ListSSHPublicKeysRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_ssh_public_keys(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListServerCertificateTags => {
             let input = ListServerCertificateTagsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_server_certificate_tags(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListServerCertificates => {
             let input = ListServerCertificatesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_server_certificates(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListServiceSpecificCredentials => {
             let input = ListServiceSpecificCredentialsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_service_specific_credentials(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListSigningCertificates => {
             let input = ListSigningCertificatesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_signing_certificates(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListUserPolicies => {
             let input = ListUserPoliciesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_user_policies(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListUserTags => {
             let input = ListUserTagsRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_user_tags(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListUsers => {
             let input = ListUsersRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_users(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ListVirtualMFADevices => {
             let input = ListVirtualMFADevicesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.list_virtual_mfa_devices(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::PutGroupPolicy => {
             let input = PutGroupPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.put_group_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::PutRolePermissionsBoundary => {
             let input = PutRolePermissionsBoundaryRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.put_role_permissions_boundary(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::PutRolePolicy => {
             let input = PutRolePolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.put_role_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::PutUserPermissionsBoundary => {
             let input = PutUserPermissionsBoundaryRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.put_user_permissions_boundary(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::PutUserPolicy => {
             let input = PutUserPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.put_user_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::RejectDelegationRequest => {
             let input = RejectDelegationRequestRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.reject_delegation_request(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::RemoveClientIDFromOpenIDConnectProvider => {
             let input = RemoveClientIDFromOpenIDConnectProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.remove_client_id_from_open_id_connect_provider(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::RemoveRoleFromInstanceProfile => {
             let input = RemoveRoleFromInstanceProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.remove_role_from_instance_profile(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::RemoveUserFromGroup => {
             let input = RemoveUserFromGroupRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.remove_user_from_group(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::ResetServiceSpecificCredential => {
             let input = ResetServiceSpecificCredentialRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.reset_service_specific_credential(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::ResyncMFADevice => {
             let input = ResyncMFADeviceRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.resync_mfa_device(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::SendDelegationToken => {
             let input = SendDelegationTokenRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.send_delegation_token(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::SetDefaultPolicyVersion => {
             let input = SetDefaultPolicyVersionRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.set_default_policy_version(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::SetSecurityTokenServicePreferences => {
             let input = SetSecurityTokenServicePreferencesRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.set_security_token_service_preferences(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::SimulateCustomPolicy => {
             let input = SimulateCustomPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.simulate_custom_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::SimulatePrincipalPolicy => {
             let input = SimulatePrincipalPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.simulate_principal_policy(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::TagInstanceProfile => {
             let input = TagInstanceProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.tag_instance_profile(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::TagMFADevice => {
             let input = TagMFADeviceRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.tag_mfa_device(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::TagOpenIDConnectProvider => {
             let input = TagOpenIDConnectProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.tag_open_id_connect_provider(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::TagPolicy => {
             let input = TagPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.tag_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::TagRole => {
             let input = TagRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.tag_role(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::TagSAMLProvider => {
             let input = TagSAMLProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.tag_saml_provider(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::TagServerCertificate => {
             let input = TagServerCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.tag_server_certificate(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::TagUser => {
             let input = TagUserRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.tag_user(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UntagInstanceProfile => {
             let input = UntagInstanceProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.untag_instance_profile(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UntagMFADevice => {
             let input = UntagMFADeviceRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.untag_mfa_device(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UntagOpenIDConnectProvider => {
             let input = UntagOpenIDConnectProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.untag_open_id_connect_provider(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UntagPolicy => {
             let input = UntagPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.untag_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UntagRole => {
             let input = UntagRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.untag_role(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UntagSAMLProvider => {
             let input = UntagSAMLProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.untag_saml_provider(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UntagServerCertificate => {
             let input = UntagServerCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.untag_server_certificate(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UntagUser => {
             let input = UntagUserRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.untag_user(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateAccessKey => {
             let input = UpdateAccessKeyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_access_key(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateAccountPasswordPolicy => {
             let input = UpdateAccountPasswordPolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_account_password_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateAssumeRolePolicy => {
             let input = UpdateAssumeRolePolicyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_assume_role_policy(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateDelegationRequest => {
             let input = UpdateDelegationRequestRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_delegation_request(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateGroup => {
             let input = UpdateGroupRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_group(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateLoginProfile => {
             let input = UpdateLoginProfileRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_login_profile(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateOpenIDConnectProviderThumbprint => {
             let input = UpdateOpenIDConnectProviderThumbprintRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_open_id_connect_provider_thumbprint(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateRole => {
             let input = UpdateRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_role(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::UpdateRoleDescription => {
             let input = UpdateRoleDescriptionRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_role_description(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::UpdateSAMLProvider => {
             let input = UpdateSAMLProviderRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_saml_provider(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::UpdateSSHPublicKey => {
             let input = UpdateSSHPublicKeyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_ssh_public_key(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateServerCertificate => {
             let input = UpdateServerCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_server_certificate(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateServiceSpecificCredential => {
             let input = UpdateServiceSpecificCredentialRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_service_specific_credential(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateSigningCertificate => {
             let input = UpdateSigningCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_signing_certificate(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UpdateUser => {
             let input = UpdateUserRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.update_user(ctx, input).await?;
             let () = output;
             Ok(None)
         }
         Operation::UploadSSHPublicKey => {
             let input = UploadSSHPublicKeyRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.upload_ssh_public_key(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::UploadServerCertificate => {
             let input = UploadServerCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.upload_server_certificate(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::UploadSigningCertificate => {
             let input = UploadSigningCertificateRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.upload_signing_certificate(ctx, input).await?;
             Ok(Some(output.to_node()))
         }

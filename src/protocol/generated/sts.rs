@@ -643,6 +643,11 @@ pub trait StsApi: Send + Sync {
     fn implements(&self, op: Operation) -> bool {
         false
     }
+    /// Whether the caller may make the request, decided once its input has been read and
+    /// before it is applied: answers `AccessDenied` otherwise.
+    fn authorize(&self, ctx: &RequestContext, op: Operation, query: &Query) -> impl Future<Output = Result<(), ApiError>> + Send {
+        async { Ok(()) }
+    }
     /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>
     fn assume_role(&self, ctx: &RequestContext, input: AssumeRoleRequest) -> impl Future<Output = Result<AssumeRoleResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented(Operation::AssumeRole)) }
@@ -689,7 +694,7 @@ pub trait StsApi: Send + Sync {
     }
 }
 
-/// Parses the operation's input, calls the handler and returns the result element's contents
+/// Parses the operation's input, authorizes the request, calls the handler and returns the result element's contents
 /// (`None` for operations without output).
 pub async fn dispatch<H: StsApi>(
     handler: &H,
@@ -703,56 +708,67 @@ pub async fn dispatch<H: StsApi>(
     match op {
         Operation::AssumeRole => {
             let input = AssumeRoleRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.assume_role(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::AssumeRoleWithSAML => {
             let input = AssumeRoleWithSAMLRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.assume_role_with_saml(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::AssumeRoleWithWebIdentity => {
             let input = AssumeRoleWithWebIdentityRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.assume_role_with_web_identity(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::AssumeRoot => {
             let input = AssumeRootRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.assume_root(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::DecodeAuthorizationMessage => {
             let input = DecodeAuthorizationMessageRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.decode_authorization_message(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetAccessKeyInfo => {
             let input = GetAccessKeyInfoRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_access_key_info(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetCallerIdentity => {
             let input = GetCallerIdentityRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_caller_identity(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetDelegatedAccessToken => {
             let input = GetDelegatedAccessTokenRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_delegated_access_token(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetFederationToken => {
             let input = GetFederationTokenRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_federation_token(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetSessionToken => {
             let input = GetSessionTokenRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_session_token(ctx, input).await?;
             Ok(Some(output.to_node()))
         }
         Operation::GetWebIdentityToken => {
             let input = GetWebIdentityTokenRequest::parse_input(query)?;
+            handler.authorize(ctx, op, query).await?;
             let output = handler.get_web_identity_token(ctx, input).await?;
             Ok(Some(output.to_node()))
         }

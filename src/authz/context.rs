@@ -1,0 +1,92 @@
+//! The request context of a request: the global condition keys AWS sets for the caller and
+//! the request, shared by authorization and the trust check.
+
+use crate::auth::Principal;
+use crate::policy::{self, ContextKeyType};
+use crate::protocol::partition::view;
+use crate::protocol::{ApiError, RequestContext};
+use crate::server::AppState;
+
+/// The IAM ARN whose policies apply to the caller: the user, or the role behind a session.
+pub fn identity_arn(p: &Principal) -> Option<String> {
+    match p {
+        Principal::User { arn, .. } => Some(arn.clone()),
+        Principal::AssumedRole {
+            account_id,
+            role_name,
+            role_path,
+            ..
+        } => Some(format!(
+            "arn:aws:iam::{account_id}:role{role_path}{role_name}"
+        )),
+        _ => None,
+    }
+}
+
+/// The global condition keys AWS sets for a request by `p`.
+pub fn request_context(
+    ctx: &RequestContext,
+    extra: &[(&str, Option<&str>)],
+) -> policy::RequestContext {
+    let p = &ctx.principal;
+    let mut c = policy::RequestContext::new();
+    let mut s = |k: &str, v: String| c.insert(k, ContextKeyType::String, vec![v]);
+    s(
+        "aws:PrincipalArn",
+        view(&identity_arn(p).unwrap_or_else(|| p.arn()), ctx.partition()),
+    );
+    s("aws:PrincipalAccount", ctx.account_id.clone());
+    s("aws:RequestedRegion", ctx.region.clone());
+    s("aws:userid", p.user_id());
+    match p {
+        Principal::User { name, .. } => {
+            s("aws:username", name.clone());
+            s("aws:PrincipalType", "User".into());
+        }
+        Principal::AssumedRole { .. } => s("aws:PrincipalType", "AssumedRole".into()),
+        Principal::Root { .. } => s("aws:PrincipalType", "Account".into()),
+        Principal::Anonymous => s("aws:PrincipalType", "Anonymous".into()),
+    }
+    for (k, v) in extra {
+        if let Some(v) = v {
+            s(k, (*v).to_owned());
+        }
+    }
+    c.insert(
+        "aws:SecureTransport",
+        ContextKeyType::Boolean,
+        vec!["false".into()],
+    );
+    c.insert(
+        "aws:EpochTime",
+        ContextKeyType::Numeric,
+        vec![ctx.now.unix_timestamp().to_string()],
+    );
+    c.insert(
+        "aws:CurrentTime",
+        ContextKeyType::Date,
+        vec![crate::protocol::Timestamp(ctx.now).to_iso8601()],
+    );
+    c
+}
+
+/// `aws:PrincipalTag/KEY` for each tag of the user, or of the role behind a session.
+pub async fn add_principal_tags(
+    s: &AppState,
+    ctx: &RequestContext,
+    context: &mut policy::RequestContext,
+) -> Result<(), ApiError> {
+    let id = match &ctx.principal {
+        Principal::User { user_id, .. } => user_id,
+        Principal::AssumedRole { role_id, .. } => role_id,
+        _ => return Ok(()),
+    };
+    for t in s.store.tags(id).await? {
+        context.insert(
+            &format!("aws:PrincipalTag/{}", t.key),
+            ContextKeyType::String,
+            vec![t.value],
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! Authorization of every IAM and STS request: the caller's effective policies evaluated by the
+//! policy engine against the action, resource and context of the request, as AWS evaluates a
+//! same-account request.
+//!
+//! The action and resource types come from the generated authorization table
+//! ([`crate::protocol::generated::authz`]); [`resource`] turns a request into the ARNs it acts
+//! on; [`context`] builds the request context shared with the trust check and the simulator.
+
+pub mod context;
+mod resource;
+
+use crate::iam::simulate::principal_policies;
+use crate::policy::{self, Decision, InputPolicy, Layer, PolicySet};
+use crate::protocol::query::Query;
+use crate::protocol::{ApiError, ErrorCode, Operation, RequestContext};
+use crate::server::AppState;
+
+/// Whether requests are authorized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Requests AWS would deny are denied.
+    On,
+    /// Requests are authenticated only.
+    Off,
+    /// Requests AWS would deny are allowed, and logged with the reason.
+    Audit,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::On => "on",
+            Mode::Off => "off",
+            Mode::Audit => "audit",
+        }
+    }
+}
+
+/// Operations AWS answers without asking any policy: GetCallerIdentity and GetSessionToken need
+/// no permission, AssumeRole decides by the role's trust policy together with the caller's
+/// policies itself, and the unsigned federation calls have no caller.
+fn needs_no_permission(op: Operation) -> bool {
+    matches!(
+        op,
+        Operation::GetCallerIdentity
+            | Operation::GetSessionToken
+            | Operation::AssumeRole
+            | Operation::AssumeRoleWithSAML
+            | Operation::AssumeRoleWithWebIdentity
+    )
+}
+
+/// Decides whether the caller of `ctx` may make the request `op` with input `query`.
+/// The root user and unsigned callers are not evaluated (root is allowed everything in its
+/// own account; unsigned calls carry their own proof).
+pub async fn authorize(
+    s: &AppState,
+    ctx: &RequestContext,
+    op: Operation,
+    query: &Query,
+) -> Result<(), ApiError> {
+    if s.enforce == Mode::Off || needs_no_permission(op) {
+        return Ok(());
+    }
+    let Some(identity) = context::identity_arn(&ctx.principal) else {
+        return Ok(());
+    };
+    let Some(spec) = op.spec() else {
+        // The reference does not list the operation yet: only an administrator may call it.
+        return deny_unless(
+            s,
+            ctx,
+            &identity,
+            &format!("{}:{}", op.service().signing_name(), op.name()),
+            &["*".to_owned()],
+            &[],
+        )
+        .await;
+    };
+    let resources = resource::resolve(s, ctx, op, spec, query).await?;
+    let extra = resource::condition_values(op, query);
+    deny_unless(s, ctx, &identity, spec.action, &resources, &extra).await
+}
+
+/// Evaluates `action` on each of `resources`; the first denial is the answer (or, in audit
+/// mode, a log line).
+async fn deny_unless(
+    s: &AppState,
+    ctx: &RequestContext,
+    identity: &str,
+    action: &str,
+    resources: &[String],
+    extra: &[(&str, String)],
+) -> Result<(), ApiError> {
+    let policies = principal_policies(s, &ctx.account_id, identity).await?;
+    let mut request_context = context::request_context(ctx, &[]);
+    for (k, v) in extra {
+        request_context.insert(k, policy::ContextKeyType::String, vec![v.clone()]);
+    }
+    context::add_principal_tags(s, ctx, &mut request_context).await?;
+    let set = PolicySet {
+        identity: policies
+            .identity
+            .iter()
+            .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
+            .collect(),
+        boundaries: policies
+            .boundary
+            .iter()
+            .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
+            .collect(),
+        ..PolicySet::default()
+    };
+    let partition = ctx.partition();
+    let principal = crate::protocol::partition::view(&ctx.principal.arn(), partition);
+    for resource in resources {
+        let resource = crate::protocol::partition::view(resource, partition);
+        let request = policy::Request {
+            principal: &principal,
+            action,
+            resource: &resource,
+            resource_account: Some(&ctx.account_id),
+            context: &request_context,
+        };
+        let result = policy::evaluate(&set, &request);
+        if result.decision == Decision::Allowed {
+            continue;
+        }
+        let shown = if resource == "*" {
+            resource::listed_resource(ctx, action)
+        } else {
+            resource.clone()
+        };
+        let denial = denial(&principal, action, &shown, &result);
+        if s.enforce == Mode::Audit {
+            tracing::warn!(
+                principal = %principal,
+                action,
+                resource = %shown,
+                reason = %denial.message,
+                "audit: AWS would deny this request"
+            );
+            return Ok(());
+        }
+        return Err(denial);
+    }
+    Ok(())
+}
+
+/// AWS's AccessDenied message for a denied evaluation, naming the policy type that decided.
+fn denial(
+    principal: &str,
+    action: &str,
+    resource: &str,
+    result: &policy::EvaluationResult<'_>,
+) -> ApiError {
+    let layer = |l: Layer| {
+        result
+            .layers
+            .iter()
+            .find(|d| d.layer == l)
+            .map(|d| d.decision)
+    };
+    let reason = match (
+        result.decision,
+        layer(Layer::Identity),
+        layer(Layer::PermissionsBoundary),
+        layer(Layer::Session),
+    ) {
+        (Decision::ExplicitDeny, Some(Decision::ExplicitDeny), _, _) => {
+            "with an explicit deny in an identity-based policy".to_owned()
+        }
+        (Decision::ExplicitDeny, _, Some(Decision::ExplicitDeny), _) => {
+            "with an explicit deny in a permissions boundary".to_owned()
+        }
+        (Decision::ExplicitDeny, _, _, Some(Decision::ExplicitDeny)) => {
+            "with an explicit deny in a session policy".to_owned()
+        }
+        (_, Some(Decision::Allowed), Some(d), _) if d != Decision::Allowed => {
+            format!("because no permissions boundary allows the {action} action")
+        }
+        (_, Some(Decision::Allowed), _, Some(d)) if d != Decision::Allowed => {
+            format!("because no session policy allows the {action} action")
+        }
+        _ => format!("because no identity-based policy allows the {action} action"),
+    };
+    ApiError::new(
+        ErrorCode::AccessDenied,
+        format!(
+            "User: {principal} is not authorized to perform: {action} on resource: {resource} {reason}"
+        ),
+    )
+}

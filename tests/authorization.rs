@@ -1,0 +1,426 @@
+//! Every request by an IAM user or role session is authorized as AWS authorizes it: denials
+//! carry AWS's code and message and change nothing.
+
+mod common;
+
+use common::{failure, temporary, Creds, RawRequest, Signing};
+use iamlocal::{Config, Server};
+
+const ACCOUNT: &str = "000000000000";
+
+fn policy(statements: serde_json::Value) -> String {
+    serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+/// A user with one access key and the given inline policy (none when `None`).
+async fn user(server: &Server, name: &str, inline: Option<String>) -> Creds {
+    let iam = common::iam(server);
+    iam.create_user().user_name(name).send().await.unwrap();
+    if let Some(doc) = inline {
+        iam.put_user_policy()
+            .user_name(name)
+            .policy_name("p")
+            .policy_document(doc)
+            .send()
+            .await
+            .unwrap();
+    }
+    let k = iam
+        .create_access_key()
+        .user_name(name)
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    Creds {
+        key: k.access_key_id,
+        secret: k.secret_access_key,
+        token: None,
+    }
+}
+
+fn denied(user: &str, action: &str, resource: &str, reason: &str) -> String {
+    format!(
+        "User: arn:aws:iam::{ACCOUNT}:user/{user} is not authorized to perform: {action} on resource: {resource} {reason}"
+    )
+}
+
+fn no_identity_policy(action: &str) -> String {
+    format!("because no identity-based policy allows the {action} action")
+}
+
+#[tokio::test]
+async fn a_user_without_policies_is_denied_and_nothing_changes() {
+    let server = common::start().await;
+    let bob = user(&server, "bob", None).await;
+    common::iam(&server)
+        .create_user()
+        .user_name("carol")
+        .send()
+        .await
+        .unwrap();
+    let iam = bob.iam(&server);
+
+    let f = failure(iam.list_users().send().await);
+    assert_eq!(
+        (f.status, f.code.as_str(), f.message.as_str()),
+        (
+            403,
+            "AccessDenied",
+            denied(
+                "bob",
+                "iam:ListUsers",
+                &format!("arn:aws:iam::{ACCOUNT}:user/"),
+                &no_identity_policy("iam:ListUsers")
+            )
+            .as_str()
+        )
+    );
+    let f = failure(iam.get_user().user_name("carol").send().await);
+    assert_eq!(
+        f.message,
+        denied(
+            "bob",
+            "iam:GetUser",
+            &format!("arn:aws:iam::{ACCOUNT}:user/carol"),
+            &no_identity_policy("iam:GetUser")
+        )
+    );
+    let f = failure(
+        iam.create_user()
+            .user_name("mallory")
+            .path("/x/")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        f.message,
+        denied(
+            "bob",
+            "iam:CreateUser",
+            &format!("arn:aws:iam::{ACCOUNT}:user/x/mallory"),
+            &no_identity_policy("iam:CreateUser")
+        )
+    );
+    // Nothing was created.
+    assert_eq!(
+        failure(
+            common::iam(&server)
+                .get_user()
+                .user_name("mallory")
+                .send()
+                .await
+        )
+        .code,
+        "NoSuchEntity"
+    );
+    // Even about oneself, IAM asks the policies; GetCallerIdentity needs no permission.
+    let f = failure(iam.get_user().send().await);
+    assert_eq!(f.code, "AccessDenied");
+    bob.sts(&server).get_caller_identity().send().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn resources_actions_and_explicit_denies() {
+    let server = common::start().await;
+    let root = common::iam(&server);
+    root.create_user()
+        .user_name("carol")
+        .path("/team/")
+        .send()
+        .await
+        .unwrap();
+    // An allow on another path does not reach carol.
+    let dana = user(
+        &server,
+        "dana",
+        Some(policy(serde_json::json!([{
+            "Effect": "Allow", "Action": "iam:GetUser",
+            "Resource": format!("arn:aws:iam::{ACCOUNT}:user/other/*")
+        }]))),
+    )
+    .await;
+    let f = failure(dana.iam(&server).get_user().user_name("carol").send().await);
+    assert_eq!(
+        f.message,
+        denied(
+            "dana",
+            "iam:GetUser",
+            &format!("arn:aws:iam::{ACCOUNT}:user/team/carol"),
+            &no_identity_policy("iam:GetUser")
+        )
+    );
+
+    // iam:List* lists and does not get.
+    let lister = user(
+        &server,
+        "lister",
+        Some(policy(
+            serde_json::json!([{"Effect": "Allow", "Action": "iam:List*", "Resource": "*"}]),
+        )),
+    )
+    .await;
+    lister.iam(&server).list_users().send().await.unwrap();
+    lister.iam(&server).list_roles().send().await.unwrap();
+    assert_eq!(
+        failure(
+            lister
+                .iam(&server)
+                .get_user()
+                .user_name("carol")
+                .send()
+                .await
+        )
+        .code,
+        "AccessDenied"
+    );
+
+    // A group's explicit deny beats the user's iam:*, until the user leaves the group.
+    let admin = user(
+        &server,
+        "admin",
+        Some(policy(
+            serde_json::json!([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]),
+        )),
+    )
+    .await;
+    root.create_group()
+        .group_name("no-delete")
+        .send()
+        .await
+        .unwrap();
+    root.put_group_policy()
+        .group_name("no-delete")
+        .policy_name("deny")
+        .policy_document(policy(serde_json::json!([{
+            "Effect": "Deny", "NotAction": ["iam:Get*", "iam:List*"], "Resource": "*"
+        }])))
+        .send()
+        .await
+        .unwrap();
+    root.add_user_to_group()
+        .group_name("no-delete")
+        .user_name("admin")
+        .send()
+        .await
+        .unwrap();
+    let iam = admin.iam(&server);
+    iam.get_user().user_name("carol").send().await.unwrap();
+    let f = failure(iam.delete_user().user_name("carol").send().await);
+    assert_eq!(
+        f.message,
+        denied(
+            "admin",
+            "iam:DeleteUser",
+            &format!("arn:aws:iam::{ACCOUNT}:user/team/carol"),
+            "with an explicit deny in an identity-based policy"
+        )
+    );
+    root.remove_user_from_group()
+        .group_name("no-delete")
+        .user_name("admin")
+        .send()
+        .await
+        .unwrap();
+    iam.delete_user().user_name("carol").send().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_permissions_boundary_caps_and_grants_nothing_alone() {
+    let server = common::start().await;
+    let root = common::iam(&server);
+    let boundary = root
+        .create_policy()
+        .policy_name("read-only-iam")
+        .policy_document(policy(
+            serde_json::json!([{"Effect": "Allow", "Action": ["iam:Get*", "iam:List*", "iam:CreateUser"], "Resource": "*"}]),
+        ))
+        .send()
+        .await
+        .unwrap()
+        .policy
+        .unwrap()
+        .arn
+        .unwrap();
+    let capped = user(
+        &server,
+        "capped",
+        Some(policy(
+            serde_json::json!([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]),
+        )),
+    )
+    .await;
+    root.put_user_permissions_boundary()
+        .user_name("capped")
+        .permissions_boundary(&boundary)
+        .send()
+        .await
+        .unwrap();
+    let iam = capped.iam(&server);
+    iam.list_users().send().await.unwrap();
+    let f = failure(iam.create_group().group_name("g").send().await);
+    assert_eq!(
+        f.message,
+        denied(
+            "capped",
+            "iam:CreateGroup",
+            &format!("arn:aws:iam::{ACCOUNT}:group/g"),
+            "because no permissions boundary allows the iam:CreateGroup action"
+        )
+    );
+    // The boundary alone grants nothing.
+    root.delete_user_policy()
+        .user_name("capped")
+        .policy_name("p")
+        .send()
+        .await
+        .unwrap();
+    let f = failure(iam.list_users().send().await);
+    assert!(
+        f.message.ends_with(&no_identity_policy("iam:ListUsers")),
+        "{}",
+        f.message
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn conditions_on_the_request_decide() {
+    let server = common::start().await;
+    let eu = user(
+        &server,
+        "eu",
+        Some(policy(serde_json::json!([{
+            "Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+        }]))),
+    )
+    .await;
+    let list = |region: &'static str| {
+        let server = &server;
+        let eu = eu.clone();
+        async move {
+            RawRequest::form(&[("Action", "ListUsers"), ("Version", "2010-05-08")])
+                .sign(
+                    server,
+                    &Signing {
+                        region,
+                        ..Signing::new(server, &eu, "iam")
+                    },
+                )
+                .send(server)
+                .await
+        }
+    };
+    assert_eq!(list("eu-west-1").await.status, 200);
+    let other = list("us-east-1").await;
+    assert_eq!(other.status, 403);
+    assert_eq!(other.error().0, "AccessDenied");
+
+    // Principal tags.
+    let root = common::iam(&server);
+    let tagged = user(
+        &server,
+        "tagged",
+        Some(policy(serde_json::json!([{
+            "Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalTag/team": "platform"}}
+        }]))),
+    )
+    .await;
+    assert_eq!(
+        failure(tagged.iam(&server).list_roles().send().await).code,
+        "AccessDenied"
+    );
+    root.tag_user()
+        .user_name("tagged")
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key("team")
+                .value("platform")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    tagged.iam(&server).list_roles().send().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_role_session_follows_the_roles_current_policies() {
+    let server = common::start().await;
+    let root = common::iam(&server);
+    let alice = common::user_with_key(&server, "alice").await;
+    root.create_role()
+        .role_name("lister")
+        .assume_role_policy_document(common::trust(&format!("arn:aws:iam::{ACCOUNT}:user/alice")))
+        .send()
+        .await
+        .unwrap();
+    root.put_role_policy()
+        .role_name("lister")
+        .policy_name("list")
+        .policy_document(policy(
+            serde_json::json!([{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"}]),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let session = alice
+        .sts(&server)
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{ACCOUNT}:role/lister"))
+        .role_session_name("s1")
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
+    let iam = temporary(&session).iam(&server);
+    iam.list_users().send().await.unwrap();
+    let f = failure(iam.list_roles().send().await);
+    assert_eq!(
+        f.message,
+        format!("User: arn:aws:sts::{ACCOUNT}:assumed-role/lister/s1 is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::{ACCOUNT}:role/ because no identity-based policy allows the iam:ListRoles action")
+    );
+    root.delete_role_policy()
+        .role_name("lister")
+        .policy_name("list")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failure(iam.list_users().send().await).code, "AccessDenied");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn enforcement_can_be_turned_off_or_audited() {
+    for mode in [iamlocal::authz::Mode::Off, iamlocal::authz::Mode::Audit] {
+        let server = Server::start(Config {
+            enforce: mode,
+            ..Config::ephemeral()
+        })
+        .await
+        .unwrap();
+        let bob = user(&server, "bob", None).await;
+        bob.iam(&server).list_users().send().await.unwrap();
+        bob.iam(&server)
+            .create_user()
+            .user_name("made-by-bob")
+            .send()
+            .await
+            .unwrap();
+        common::iam(&server)
+            .get_user()
+            .user_name("made-by-bob")
+            .send()
+            .await
+            .unwrap();
+        server.stop().await;
+    }
+}
