@@ -424,3 +424,130 @@ async fn enforcement_can_be_turned_off_or_audited() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn resource_tags_decide_abac() {
+    let server = common::start().await;
+    let root = common::iam(&server);
+    for (role, team) in [("red-app", "red"), ("blue-app", "blue")] {
+        root.create_role()
+            .role_name(role)
+            .assume_role_policy_document(common::trust(&format!("arn:aws:iam::{ACCOUNT}:root")))
+            .tags(
+                aws_sdk_iam::types::Tag::builder()
+                    .key("team")
+                    .value(team)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    let red = user(
+        &server,
+        "red",
+        Some(policy(serde_json::json!([{
+            "Effect": "Allow", "Action": "iam:GetRole", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}
+        }]))),
+    )
+    .await;
+    root.tag_user()
+        .user_name("red")
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key("team")
+                .value("red")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let iam = red.iam(&server);
+    iam.get_role().role_name("red-app").send().await.unwrap();
+    let f = failure(iam.get_role().role_name("blue-app").send().await);
+    assert_eq!(
+        f.message,
+        denied(
+            "red",
+            "iam:GetRole",
+            &format!("arn:aws:iam::{ACCOUNT}:role/blue-app"),
+            &no_identity_policy("iam:GetRole")
+        )
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn session_policies_narrow_a_role_session_and_never_widen_it() {
+    let server = common::start().await;
+    let root = common::iam(&server);
+    let alice = common::user_with_key(&server, "alice").await;
+    root.create_role()
+        .role_name("reader")
+        .assume_role_policy_document(common::trust(&format!("arn:aws:iam::{ACCOUNT}:user/alice")))
+        .send()
+        .await
+        .unwrap();
+    root.put_role_policy()
+        .role_name("reader")
+        .policy_name("read")
+        .policy_document(policy(serde_json::json!([{
+            "Effect": "Allow", "Action": ["iam:ListRoles", "iam:ListUsers"], "Resource": "*"
+        }])))
+        .send()
+        .await
+        .unwrap();
+    let assume = |session_policy: Option<String>, arns: Vec<&'static str>| {
+        let sts = alice.sts(&server);
+        async move {
+            let mut req = sts
+                .assume_role()
+                .role_arn(format!("arn:aws:iam::{ACCOUNT}:role/reader"))
+                .role_session_name("narrow")
+                .set_policy(session_policy);
+            for arn in arns {
+                req = req.policy_arns(
+                    aws_sdk_sts::types::PolicyDescriptorType::builder()
+                        .arn(arn)
+                        .build(),
+                );
+            }
+            temporary(&req.send().await.unwrap().credentials.unwrap())
+        }
+    };
+    // Inline: ListRoles only, and a grant the role does not have.
+    let narrow = assume(
+        Some(policy(serde_json::json!([{
+            "Effect": "Allow", "Action": ["iam:ListRoles", "iam:CreateUser"], "Resource": "*"
+        }]))),
+        vec![],
+    )
+    .await
+    .iam(&server);
+    narrow.list_roles().send().await.unwrap();
+    let f = failure(narrow.list_users().send().await);
+    assert_eq!(
+        f.message,
+        format!("User: arn:aws:sts::{ACCOUNT}:assumed-role/reader/narrow is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::{ACCOUNT}:user/ because no session policy allows the iam:ListUsers action")
+    );
+    let f = failure(narrow.create_user().user_name("x").send().await);
+    assert!(
+        f.message.ends_with(&no_identity_policy("iam:CreateUser")),
+        "{}",
+        f.message
+    );
+
+    // Managed: an AWS managed policy as the session policy.
+    let managed = assume(None, vec!["arn:aws:iam::aws:policy/IAMReadOnlyAccess"])
+        .await
+        .iam(&server);
+    managed.list_users().send().await.unwrap();
+    // Without session policies the role's own policies apply in full.
+    let full = assume(None, vec![]).await.iam(&server);
+    full.list_users().send().await.unwrap();
+    full.list_roles().send().await.unwrap();
+    server.stop().await;
+}

@@ -37,6 +37,8 @@ pub enum Principal {
         role_name: String,
         role_path: String,
         session_name: String,
+        /// The session policies passed to AssumeRole, if any: they narrow the session.
+        session_policies: Option<std::sync::Arc<SessionPolicies>>,
     },
     /// An unsigned request (only the STS operations AWS accepts unsigned).
     Anonymous,
@@ -81,6 +83,13 @@ impl Principal {
             Principal::Anonymous => None,
         }
     }
+}
+
+/// The session policies of a role session: an inline document and managed policy ARNs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionPolicies {
+    pub inline: Option<String>,
+    pub arns: Vec<String>,
 }
 
 /// A secret that never shows itself in logs or `Debug` output.

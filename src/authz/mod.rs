@@ -67,15 +67,12 @@ pub async fn authorize(
     };
     let Some(spec) = op.spec() else {
         // The reference does not list the operation yet: only an administrator may call it.
-        return deny_unless(
-            s,
-            ctx,
-            &identity,
-            &format!("{}:{}", op.service().signing_name(), op.name()),
-            &["*".to_owned()],
-            &[],
-        )
-        .await;
+        let action = format!("{}:{}", op.service().signing_name(), op.name());
+        let everything = [resource::Target {
+            arn: "*".to_owned(),
+            entity_id: None,
+        }];
+        return deny_unless(s, ctx, &identity, &action, &everything, &[]).await;
     };
     let resources = resource::resolve(s, ctx, op, spec, query).await?;
     let extra = resource::condition_values(op, query);
@@ -89,7 +86,7 @@ async fn deny_unless(
     ctx: &RequestContext,
     identity: &str,
     action: &str,
-    resources: &[String],
+    resources: &[resource::Target],
     extra: &[(&str, String)],
 ) -> Result<(), ApiError> {
     let policies = principal_policies(s, &ctx.account_id, identity).await?;
@@ -98,7 +95,12 @@ async fn deny_unless(
         request_context.insert(k, policy::ContextKeyType::String, vec![v.clone()]);
     }
     context::add_principal_tags(s, ctx, &mut request_context).await?;
+    let session = session_policies(s, &ctx.principal).await?;
     let set = PolicySet {
+        session: session
+            .iter()
+            .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
+            .collect(),
         identity: policies
             .identity
             .iter()
@@ -113,14 +115,27 @@ async fn deny_unless(
     };
     let partition = ctx.partition();
     let principal = crate::protocol::partition::view(&ctx.principal.arn(), partition);
-    for resource in resources {
-        let resource = crate::protocol::partition::view(resource, partition);
+    for target in resources {
+        let resource = crate::protocol::partition::view(&target.arn, partition);
+        // The resource's tags, as `aws:ResourceTag/KEY` and IAM's own `iam:ResourceTag/KEY`.
+        let mut context = request_context.clone();
+        if let Some(id) = &target.entity_id {
+            for t in s.store.tags(id).await? {
+                for prefix in ["aws:ResourceTag/", "iam:ResourceTag/"] {
+                    context.insert(
+                        &format!("{prefix}{}", t.key),
+                        policy::ContextKeyType::String,
+                        vec![t.value.clone()],
+                    );
+                }
+            }
+        }
         let request = policy::Request {
             principal: &principal,
             action,
             resource: &resource,
             resource_account: Some(&ctx.account_id),
-            context: &request_context,
+            context: &context,
         };
         let result = policy::evaluate(&set, &request);
         if result.decision == Decision::Allowed {
@@ -145,6 +160,53 @@ async fn deny_unless(
         return Err(denial);
     }
     Ok(())
+}
+
+/// The session policies of a role session, parsed: its inline policy and managed policies (a
+/// managed policy that no longer exists contributes nothing).
+async fn session_policies(
+    s: &AppState,
+    principal: &crate::auth::Principal,
+) -> Result<Vec<crate::iam::simulate::SourcePolicy>, ApiError> {
+    let crate::auth::Principal::AssumedRole {
+        session_policies: Some(p),
+        ..
+    } = principal
+    else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    if let Some(inline) = &p.inline {
+        // Validated by AssumeRole; a document that no longer parses grants nothing.
+        if let Ok(policy) = policy::Policy::parse(inline, policy::PolicyKind::Session) {
+            out.push(crate::iam::simulate::SourcePolicy {
+                id: "SessionPolicy".to_owned(),
+                source_type: policy::PolicySourceType::None,
+                policy,
+            });
+        }
+    }
+    for arn in &p.arns {
+        if let Ok(managed) =
+            crate::iam::simulate::managed_policy(s, arn, policy::PolicyKind::Session).await
+        {
+            out.push(managed);
+        }
+    }
+    if out.is_empty() {
+        // Session policies were given but none applies: the session may do nothing (a policy
+        // that allows no real action, so denials read "no session policy allows").
+        out.push(crate::iam::simulate::SourcePolicy {
+            id: "SessionPolicy".to_owned(),
+            source_type: policy::PolicySourceType::None,
+            policy: policy::Policy::parse(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"none:None","Resource":"*"}]}"#,
+                policy::PolicyKind::Session,
+            )
+            .map_err(ApiError::internal)?,
+        });
+    }
+    Ok(out)
 }
 
 /// AWS's AccessDenied message for a denied evaluation, naming the policy type that decided.

@@ -9,24 +9,41 @@ use crate::protocol::query::Query;
 use crate::protocol::{ApiError, Operation, RequestContext};
 use crate::server::AppState;
 
-/// The ARNs the request acts on; `["*"]` for actions without resource types.
+/// A resource a request acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub arn: String,
+    /// The stored entity's unique id, when it exists: its tags are `aws:ResourceTag/*`.
+    pub entity_id: Option<String>,
+}
+
+impl Target {
+    fn new(arn: String) -> Target {
+        Target {
+            arn,
+            entity_id: None,
+        }
+    }
+}
+
+/// The resources the request acts on; `*` for actions without resource types.
 pub async fn resolve(
     s: &AppState,
     ctx: &RequestContext,
     op: Operation,
     spec: &OpSpec,
     query: &Query,
-) -> Result<Vec<String>, ApiError> {
-    let mut out = Vec::new();
+) -> Result<Vec<Target>, ApiError> {
+    let mut out: Vec<Target> = Vec::new();
     for r in spec.resources {
-        if let Some(arn) = one(s, ctx, op, r, query).await? {
-            if !out.contains(&arn) {
-                out.push(arn);
+        if let Some(target) = one(s, ctx, op, r, query).await? {
+            if !out.iter().any(|t| t.arn == target.arn) {
+                out.push(target);
             }
         }
     }
     if out.is_empty() {
-        out.push("*".to_owned());
+        out.push(Target::new("*".to_owned()));
     }
     Ok(out)
 }
@@ -37,53 +54,94 @@ async fn one(
     op: Operation,
     r: &ResourceSpec,
     query: &Query,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<Target>, ApiError> {
     let account = &ctx.account_id;
     let ty = r.resource_type;
-    let Some(member) = r.member else {
-        // Implied resources: the caller's own user (ChangePassword, GetAccessKeyLastUsed).
-        return Ok((ty == "user" && r.required)
-            .then(|| caller_user(ctx))
-            .flatten());
-    };
-    let Some(value) = query.get(member) else {
-        // Operations on "the user" default to the caller when no user is named.
-        return Ok((ty == "user" && member == "UserName")
-            .then(|| caller_user(ctx))
-            .flatten());
+    let member_value = r.member.and_then(|m| query.get(m).map(|v| (m, v)));
+    let Some((member, value)) = member_value else {
+        // Implied resources, and operations on "the user" without a user named: the caller
+        // (ChangePassword, GetAccessKeyLastUsed, ListAccessKeys, GetUser...).
+        let implied =
+            ty == "user" && (r.member.is_none() && r.required || r.member == Some("UserName"));
+        return Ok(match (&ctx.principal, implied) {
+            (Principal::User { arn, user_id, .. }, true) => Some(Target {
+                arn: arn.clone(),
+                entity_id: Some(user_id.clone()),
+            }),
+            _ => None,
+        });
     };
     if member.ends_with("Arn") {
         // A whole ARN; `PolicySourceArn` and `Arn` may name any of several types.
-        let of_type = value
-            .split_once(':')
-            .is_some_and(|_| value.contains(&format!(":{ty}/")));
-        return Ok(of_type.then(|| value.to_owned()));
+        if !value.contains(&format!(":{ty}/")) {
+            return Ok(None);
+        }
+        let entity_id = match ty {
+            "policy" => s.store.policy(value).await.ok().map(|p| p.policy_id),
+            "role" => match value.rsplit_once('/') {
+                Some((_, name)) => s
+                    .store
+                    .role(account, name)
+                    .await
+                    .ok()
+                    .filter(|r| r.arn == value)
+                    .map(|r| r.role_id),
+                None => None,
+            },
+            _ => None,
+        };
+        return Ok(Some(Target {
+            arn: value.to_owned(),
+            entity_id,
+        }));
     }
-    let path = query.get("Path").unwrap_or("/");
     let stored = match (ty, member) {
-        ("user", "UserName") => s.store.user(account, value).await.ok().map(|u| u.arn),
-        ("role", "RoleName") => s.store.role(account, value).await.ok().map(|r| r.arn),
-        ("group", "GroupName") => s.store.group(account, value).await.ok().map(|g| g.arn),
+        ("user", "UserName") => s
+            .store
+            .user(account, value)
+            .await
+            .ok()
+            .map(|u| (u.arn, Some(u.user_id))),
+        ("role", "RoleName") => s
+            .store
+            .role(account, value)
+            .await
+            .ok()
+            .map(|r| (r.arn, Some(r.role_id))),
+        ("group", "GroupName") => s
+            .store
+            .group(account, value)
+            .await
+            .ok()
+            .map(|g| (g.arn, None)),
         ("instance-profile", "InstanceProfileName") => s
             .store
             .instance_profile(account, value)
             .await
             .ok()
-            .map(|p| p.arn),
+            .map(|p| (p.arn, Some(p.instance_profile_id))),
         ("oidc-provider", "Url") => {
             let host = value.strip_prefix("https://").unwrap_or(value);
-            return Ok(Some(format!(
-                "arn:aws:iam::{account}:oidc-provider/{}",
-                host.trim_end_matches('/')
-            )));
+            Some((
+                format!(
+                    "arn:aws:iam::{account}:oidc-provider/{}",
+                    host.trim_end_matches('/')
+                ),
+                None,
+            ))
         }
-        ("mfa", "SerialNumber") if value.starts_with("arn:") => return Ok(Some(value.to_owned())),
+        ("mfa", "SerialNumber") if value.starts_with("arn:") => Some((value.to_owned(), None)),
         _ => None,
     };
-    let created_path = if is_create(op) { path } else { "/" };
-    Ok(Some(stored.unwrap_or_else(|| {
-        format!("arn:aws:iam::{account}:{ty}{created_path}{value}")
-    })))
+    let path = if is_create(op) {
+        query.get("Path").unwrap_or("/")
+    } else {
+        "/"
+    };
+    Ok(Some(match stored {
+        Some((arn, entity_id)) => Target { arn, entity_id },
+        None => Target::new(format!("arn:aws:iam::{account}:{ty}{path}{value}")),
+    }))
 }
 
 /// Operations whose `Path` member places the entity they create.
@@ -98,13 +156,6 @@ fn is_create(op: Operation) -> bool {
             | Operation::CreateVirtualMFADevice
             | Operation::UploadServerCertificate
     )
-}
-
-fn caller_user(ctx: &RequestContext) -> Option<String> {
-    match &ctx.principal {
-        Principal::User { arn, .. } => Some(arn.clone()),
-        _ => None,
-    }
 }
 
 /// The resource AWS names in a denial of an action without resource types: the listed type

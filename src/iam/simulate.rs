@@ -50,7 +50,7 @@ fn parse_stored(
 
 /// A managed policy (customer or AWS managed) at its default version, named as the simulator
 /// names it.
-async fn managed_policy(
+pub(crate) async fn managed_policy(
     s: &AppState,
     arn: &str,
     kind: PolicyKind,

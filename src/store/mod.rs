@@ -283,8 +283,8 @@ impl Store {
     pub async fn insert_session(&self, s: &NewSession) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created, session_policy, session_policy_arns) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.access_key_id)
         .bind(&s.account_id)
@@ -296,6 +296,8 @@ impl Store {
         .bind(&s.session_name)
         .bind(&s.source_identity)
         .bind(ts(s.created))
+        .bind(s.session_policy_columns().0)
+        .bind(s.session_policy_columns().1)
         .execute(&mut *tx)
         .await?;
         if s.kind == "assumed-role" {
@@ -371,7 +373,7 @@ pub use login::{LoginProfileRec, PasswordPolicyRec};
 pub use oidc::{OidcProviderRec, CLIENT_IDS_PER_PROVIDER};
 
 const SESSION_SELECT: &str = "SELECT s.access_key_id, s.secret_access_key, s.session_token, s.expiration, s.kind, \
-       s.subject_id, s.session_name, s.account_id, r.role_id, r.name AS role_name, r.path AS role_path, \
+       s.subject_id, s.session_name, s.account_id, s.session_policy, s.session_policy_arns, r.role_id, r.name AS role_name, r.path AS role_path, \
        u.user_id, u.name AS user_name, u.path AS user_path, u.arn AS user_arn \
      FROM sessions s LEFT JOIN roles r ON r.role_id = s.subject_id LEFT JOIN users u ON u.user_id = s.subject_id";
 
@@ -390,6 +392,10 @@ fn session_row(r: &sqlx::sqlite::SqliteRow) -> Option<Credential> {
             session_name: r
                 .get::<Option<String>, _>("session_name")
                 .unwrap_or_default(),
+            session_policies: session_policies(
+                r.get("session_policy"),
+                r.get("session_policy_arns"),
+            ),
         }
     } else if subject.is_none() {
         // GetSessionToken by the root user.
@@ -410,6 +416,18 @@ fn session_row(r: &sqlx::sqlite::SqliteRow) -> Option<Credential> {
         expiration: Some(from_ts(r.get("expiration"))),
         principal,
     })
+}
+
+/// Session policies from their stored columns.
+fn session_policies(
+    inline: Option<String>,
+    arns: Option<String>,
+) -> Option<std::sync::Arc<crate::auth::SessionPolicies>> {
+    let arns: Vec<String> = arns
+        .and_then(|a| serde_json::from_str(&a).ok())
+        .unwrap_or_default();
+    (inline.is_some() || !arns.is_empty())
+        .then(|| std::sync::Arc::new(crate::auth::SessionPolicies { inline, arns }))
 }
 
 /// The id of the user or role a credential acts as.

@@ -100,6 +100,29 @@ pub struct NewSession {
     pub principal: Principal,
 }
 
+impl NewSession {
+    /// The session policies the principal carries (role sessions only).
+    fn session_policies(&self) -> Option<&crate::auth::SessionPolicies> {
+        match &self.principal {
+            Principal::AssumedRole {
+                session_policies, ..
+            } => session_policies.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `(inline document, managed policy ARNs as a JSON array)` for the store.
+    pub(crate) fn session_policy_columns(&self) -> (Option<String>, Option<String>) {
+        match self.session_policies() {
+            Some(p) => (
+                p.inline.clone(),
+                (!p.arns.is_empty()).then(|| serde_json::Value::from(p.arns.clone()).to_string()),
+            ),
+            None => (None, None),
+        }
+    }
+}
+
 /// An entity a managed policy is attached to.
 #[derive(Debug, Clone)]
 pub struct PolicyEntity {

@@ -127,6 +127,7 @@ impl StsApi for AppState {
             role_name: role.name.clone(),
             role_path: role.path.clone(),
             session_name: i.role_session_name.clone(),
+            session_policies: session_policies(&i),
         };
         let session = NewSession {
             access_key_id: ids::access_key_id("ASIA"),
@@ -206,4 +207,22 @@ fn credentials_out(s: &NewSession) -> m::Credentials {
         session_token: s.token.expose().to_owned(),
         expiration: s.expiration.into(),
     }
+}
+
+/// The session policies AssumeRole was given: they narrow the session as long as it lives.
+fn session_policies(
+    i: &m::AssumeRoleRequest,
+) -> Option<std::sync::Arc<crate::auth::SessionPolicies>> {
+    let arns: Vec<String> = i
+        .policy_arns
+        .iter()
+        .flatten()
+        .filter_map(|p| p.arn.clone())
+        .collect();
+    (i.policy.is_some() || !arns.is_empty()).then(|| {
+        std::sync::Arc::new(crate::auth::SessionPolicies {
+            inline: i.policy.clone(),
+            arns,
+        })
+    })
 }
