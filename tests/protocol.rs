@@ -537,8 +537,9 @@ async fn unimplemented_operation_is_not_implemented() {
         &Creds::root(),
         "iam",
         &[
-            ("Action", "CreateVirtualMFADevice"),
-            ("VirtualMFADeviceName", "mfa"),
+            ("Action", "UploadSSHPublicKey"),
+            ("UserName", "u"),
+            ("SSHPublicKeyBody", "ssh-rsa AAAA"),
             IAM_VERSION,
         ],
     )
@@ -552,7 +553,7 @@ async fn unimplemented_operation_is_not_implemented() {
     );
     let (code, message) = r.error();
     assert_eq!(code, "NotImplemented");
-    assert!(message.contains("CreateVirtualMFADevice"), "{message}");
+    assert!(message.contains("UploadSSHPublicKey"), "{message}");
     assert_eq!(
         r.xml("Type").as_deref(),
         Some("Receiver"),

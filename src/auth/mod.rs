@@ -12,6 +12,7 @@
     )
 )]
 
+pub mod mfa;
 pub mod sigv4;
 
 use std::fmt;
@@ -122,6 +123,8 @@ pub struct Credential {
     pub session_token: Option<Secret>,
     pub expiration: Option<OffsetDateTime>,
     pub principal: Principal,
+    /// Temporary credentials issued after an MFA check: when the check was made.
+    pub mfa_time: Option<OffsetDateTime>,
 }
 
 /// A refused request: AWS's error, and what the request said about its signer, for the log.
@@ -183,6 +186,7 @@ async fn authenticate_parsed(
                 principal: Principal::Anonymous,
                 region: None,
                 temporary: false,
+                mfa_time: None,
             });
         }
         return Err(auth_error(sigv4::AuthError::MissingAuthenticationToken));
@@ -212,6 +216,7 @@ async fn authenticate_parsed(
     }
     Ok(Authenticated {
         temporary: cred.session_token.is_some(),
+        mfa_time: cred.mfa_time,
         principal: cred.principal,
         region: Some(parsed.region.clone()),
     })
@@ -225,6 +230,8 @@ pub struct Authenticated {
     pub region: Option<String>,
     /// True for temporary credentials (issued by STS).
     pub temporary: bool,
+    /// When the credentials' MFA check was made, if they were issued after one.
+    pub mfa_time: Option<OffsetDateTime>,
 }
 
 fn auth_error(e: sigv4::AuthError) -> crate::protocol::ApiError {

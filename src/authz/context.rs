@@ -52,6 +52,21 @@ pub fn request_context(
             s(k, (*v).to_owned());
         }
     }
+    // Present for temporary credentials only: true when they were issued after an MFA check.
+    if ctx.temporary_credentials {
+        c.insert(
+            "aws:MultiFactorAuthPresent",
+            ContextKeyType::Boolean,
+            vec![ctx.mfa_time.is_some().to_string()],
+        );
+        if let Some(t) = ctx.mfa_time {
+            c.insert(
+                "aws:MultiFactorAuthAge",
+                ContextKeyType::Numeric,
+                vec![(ctx.now - t).whole_seconds().max(0).to_string()],
+            );
+        }
+    }
     c.insert(
         "aws:SecureTransport",
         ContextKeyType::Boolean,

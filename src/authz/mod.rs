@@ -59,6 +59,17 @@ pub async fn authorize(
     op: Operation,
     query: &Query,
 ) -> Result<(), ApiError> {
+    // Credentials from GetSessionToken without MFA cannot call IAM at all (AWS).
+    if op.service() == crate::protocol::Service::Iam
+        && ctx.temporary_credentials
+        && ctx.mfa_time.is_none()
+        && matches!(ctx.principal, crate::auth::Principal::User { .. })
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidClientTokenId,
+            "The security token included in the request is invalid",
+        ));
+    }
     if s.enforce == Mode::Off || needs_no_permission(op) {
         return Ok(());
     }

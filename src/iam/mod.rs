@@ -9,6 +9,7 @@ mod common;
 mod instance_profiles;
 mod login;
 mod managed;
+mod mfa;
 mod oidc;
 mod policies;
 mod roles;
@@ -35,7 +36,13 @@ impl IamApi for AppState {
     fn implements(&self, op: Operation) -> bool {
         matches!(
             op,
-            Operation::CreateOpenIDConnectProvider
+            Operation::CreateVirtualMFADevice
+                | Operation::EnableMFADevice
+                | Operation::DeactivateMFADevice
+                | Operation::DeleteVirtualMFADevice
+                | Operation::ListMFADevices
+                | Operation::ListVirtualMFADevices
+                | Operation::CreateOpenIDConnectProvider
                 | Operation::GetOpenIDConnectProvider
                 | Operation::DeleteOpenIDConnectProvider
                 | Operation::AddClientIDToOpenIDConnectProvider
@@ -1027,6 +1034,48 @@ impl IamApi for AppState {
         input: m::GetAccountAuthorizationDetailsRequest,
     ) -> Result<m::GetAccountAuthorizationDetailsResponse, ApiError> {
         authorization_details::get_account_authorization_details(self, ctx, input).await
+    }
+    async fn create_virtual_mfa_device(
+        &self,
+        ctx: &RequestContext,
+        input: m::CreateVirtualMFADeviceRequest,
+    ) -> Result<m::CreateVirtualMFADeviceResponse, ApiError> {
+        mfa::create_virtual_mfa_device(self, ctx, input).await
+    }
+    async fn enable_mfa_device(
+        &self,
+        ctx: &RequestContext,
+        input: m::EnableMFADeviceRequest,
+    ) -> Result<(), ApiError> {
+        mfa::enable_mfa_device(self, ctx, input).await
+    }
+    async fn deactivate_mfa_device(
+        &self,
+        ctx: &RequestContext,
+        input: m::DeactivateMFADeviceRequest,
+    ) -> Result<(), ApiError> {
+        mfa::deactivate_mfa_device(self, ctx, input).await
+    }
+    async fn delete_virtual_mfa_device(
+        &self,
+        ctx: &RequestContext,
+        input: m::DeleteVirtualMFADeviceRequest,
+    ) -> Result<(), ApiError> {
+        mfa::delete_virtual_mfa_device(self, ctx, input).await
+    }
+    async fn list_mfa_devices(
+        &self,
+        ctx: &RequestContext,
+        input: m::ListMFADevicesRequest,
+    ) -> Result<m::ListMFADevicesResponse, ApiError> {
+        mfa::list_mfa_devices(self, ctx, input).await
+    }
+    async fn list_virtual_mfa_devices(
+        &self,
+        ctx: &RequestContext,
+        input: m::ListVirtualMFADevicesRequest,
+    ) -> Result<m::ListVirtualMFADevicesResponse, ApiError> {
+        mfa::list_virtual_mfa_devices(self, ctx, input).await
     }
     async fn create_open_id_connect_provider(
         &self,

@@ -51,7 +51,7 @@ fn key_metadata(k: AccessKeyRec) -> m::AccessKeyMetadata {
 /// The user a request names, or else the calling user (`UserName` omitted).
 /// The root user has no user name: AWS answers with the root's own identity for GetUser and
 /// refuses calls that need a user.
-fn user_name_or_caller(
+pub(super) fn user_name_or_caller(
     ctx: &RequestContext,
     name: Option<String>,
 ) -> Result<Option<String>, ApiError> {

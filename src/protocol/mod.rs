@@ -46,6 +46,8 @@ pub struct RequestContext {
     pub region: String,
     /// True when the request was signed with temporary credentials.
     pub temporary_credentials: bool,
+    /// When the credentials' MFA check was made, for credentials issued after one.
+    pub mfa_time: Option<OffsetDateTime>,
 }
 
 impl RequestContext {

@@ -54,6 +54,7 @@ impl AppState {
             active: true,
             session_token: None,
             expiration: None,
+            mfa_time: None,
             principal: Principal::Root {
                 account_id: config.account_id.clone(),
             },

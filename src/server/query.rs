@@ -109,6 +109,7 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
             principal,
             region,
             temporary,
+            mfa_time,
         } = match auth::authenticate(&state.store, &raw, op, now).await {
             Ok(authenticated) => authenticated,
             Err(refused) => {
@@ -140,6 +141,7 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
             principal,
             region: region.unwrap_or_else(|| "us-east-1".to_owned()),
             temporary_credentials: temporary,
+            mfa_time,
         };
         let partition = ctx.partition();
         partition::request_from(&mut query, partition);

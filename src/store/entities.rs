@@ -437,6 +437,13 @@ impl Store {
         .await?;
         refuse_if_any(
             &mut tx,
+            "SELECT COUNT(*) FROM mfa_devices WHERE user_id = ?",
+            id,
+            "Cannot delete entity, must remove MFA device first.",
+        )
+        .await?;
+        refuse_if_any(
+            &mut tx,
             "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'user' AND entity_id = ?",
             id,
             "Cannot delete entity, must delete policies first.",

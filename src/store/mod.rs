@@ -151,6 +151,7 @@ impl Store {
         let mut tx = self.write().await?;
         for table in [
             "account_aliases",
+            "mfa_devices",
             "oidc_providers",
             "login_profiles",
             "password_policies",
@@ -215,6 +216,7 @@ impl Store {
             .into_iter()
             .map(|r| {
                 let cred = Credential {
+                    mfa_time: None,
                     secret: Secret::new(r.get::<String, _>(1)),
                     active: r.get::<String, _>(2) == "Active",
                     session_token: None,
@@ -283,8 +285,8 @@ impl Store {
     pub async fn insert_session(&self, s: &NewSession) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created, session_policy, session_policy_arns) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created, session_policy, session_policy_arns, mfa_time) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.access_key_id)
         .bind(&s.account_id)
@@ -298,6 +300,7 @@ impl Store {
         .bind(ts(s.created))
         .bind(s.session_policy_columns().0)
         .bind(s.session_policy_columns().1)
+        .bind(s.mfa_time.map(ts))
         .execute(&mut *tx)
         .await?;
         if s.kind == "assumed-role" {
@@ -314,6 +317,7 @@ impl Store {
         self.cache.insert_session(
             s.access_key_id.clone(),
             Credential {
+                mfa_time: s.mfa_time,
                 secret: s.secret.clone(),
                 active: true,
                 session_token: Some(s.token.clone()),
@@ -365,15 +369,17 @@ mod account;
 mod entities;
 mod instance_profiles;
 mod login;
+mod mfa;
 mod oidc;
 pub use account::AccountCounts;
 pub use entities::*;
 pub use instance_profiles::{INSTANCE_PROFILES_PER_ACCOUNT, ROLES_PER_INSTANCE_PROFILE};
 pub use login::{LoginProfileRec, PasswordPolicyRec};
+pub use mfa::{MfaDeviceRec, MFA_DEVICES_PER_USER};
 pub use oidc::{OidcProviderRec, CLIENT_IDS_PER_PROVIDER};
 
 const SESSION_SELECT: &str = "SELECT s.access_key_id, s.secret_access_key, s.session_token, s.expiration, s.kind, \
-       s.subject_id, s.session_name, s.account_id, s.session_policy, s.session_policy_arns, r.role_id, r.name AS role_name, r.path AS role_path, \
+       s.subject_id, s.session_name, s.account_id, s.mfa_time, s.session_policy, s.session_policy_arns, r.role_id, r.name AS role_name, r.path AS role_path, \
        u.user_id, u.name AS user_name, u.path AS user_path, u.arn AS user_arn \
      FROM sessions s LEFT JOIN roles r ON r.role_id = s.subject_id LEFT JOIN users u ON u.user_id = s.subject_id";
 
@@ -410,6 +416,7 @@ fn session_row(r: &sqlx::sqlite::SqliteRow) -> Option<Credential> {
         }
     };
     Some(Credential {
+        mfa_time: r.get::<Option<i64>, _>("mfa_time").map(from_ts),
         secret: Secret::new(r.get::<String, _>("secret_access_key")),
         active: true,
         session_token: Some(Secret::new(r.get::<String, _>("session_token"))),

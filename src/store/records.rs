@@ -98,6 +98,8 @@ pub struct NewSession {
     /// The region the request that created the session was signed for.
     pub region: String,
     pub principal: Principal,
+    /// When the MFA check the credentials were issued after was made.
+    pub mfa_time: Option<OffsetDateTime>,
 }
 
 impl NewSession {

@@ -120,6 +120,13 @@ impl StsApi for AppState {
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             ));
         }
+        let mfa_time = mfa_check(
+            self,
+            ctx,
+            i.serial_number.as_deref(),
+            i.token_code.as_deref(),
+        )
+        .await?;
         let expiration = ctx.now + Duration::seconds(duration);
         let principal = Principal::AssumedRole {
             account_id: role.account_id.clone(),
@@ -142,6 +149,7 @@ impl StsApi for AppState {
             created: ctx.now,
             region: ctx.region.clone(),
             principal: principal.clone(),
+            mfa_time,
         };
         self.store.insert_session(&session).await?;
         Ok(m::AssumeRoleResponse {
@@ -179,6 +187,13 @@ impl StsApi for AppState {
         };
         let duration =
             i64::from(i.duration_seconds.unwrap_or(SESSION_TOKEN_DEFAULT as i32)).min(max);
+        let mfa_time = mfa_check(
+            self,
+            ctx,
+            i.serial_number.as_deref(),
+            i.token_code.as_deref(),
+        )
+        .await?;
         let session = NewSession {
             access_key_id: ids::access_key_id("ASIA"),
             account_id: ctx.account_id.clone(),
@@ -192,6 +207,7 @@ impl StsApi for AppState {
             created: ctx.now,
             region: ctx.region.clone(),
             principal: ctx.principal.clone(),
+            mfa_time,
         };
         self.store.insert_session(&session).await?;
         Ok(m::GetSessionTokenResponse {
@@ -225,4 +241,50 @@ fn session_policies(
             arns,
         })
     })
+}
+
+/// Verifies the MFA device and code a caller presents (`SerialNumber`, `TokenCode`): the device
+/// must be the caller's, the code current, and not used before. Returns when the check was
+/// made, or `None` when no MFA was presented.
+async fn mfa_check(
+    s: &AppState,
+    ctx: &RequestContext,
+    serial: Option<&str>,
+    code: Option<&str>,
+) -> Result<Option<time::OffsetDateTime>, ApiError> {
+    let failed = |m: &str| ApiError::new(ErrorCode::AccessDenied, m);
+    let invalid = "MultiFactorAuthentication failed with invalid MFA one time pass code.";
+    let (serial, code) = match (serial, code) {
+        (None, None) => return Ok(None),
+        (Some(s), Some(c)) => (s, c),
+        _ => {
+            return Err(failed(
+                "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.",
+            ))
+        }
+    };
+    let Principal::User { user_id, .. } = &ctx.principal else {
+        return Err(failed(invalid));
+    };
+    let device = match s.store.mfa_device(&ctx.account_id, serial).await {
+        Ok(d) => d,
+        Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(failed(invalid)),
+        Err(e) => return Err(e.into()),
+    };
+    if device.user.as_ref().map(|(_, id)| id) != Some(user_id) {
+        return Err(failed(invalid));
+    }
+    let now = u64::try_from(ctx.now.unix_timestamp()).unwrap_or_default();
+    let Some(step) = crate::auth::mfa::step_of(&device.seed, code, now) else {
+        return Err(failed(invalid));
+    };
+    // A code is good once.
+    if !s
+        .store
+        .use_mfa_step(serial, i64::try_from(step).unwrap_or(i64::MAX))
+        .await?
+    {
+        return Err(failed(invalid));
+    }
+    Ok(Some(ctx.now))
 }
