@@ -53,6 +53,11 @@ pub struct Config {
     #[arg(long, env = "IAMLOCAL_ENFORCE", value_enum, default_value = "on")]
     pub enforce: crate::authz::Mode,
 
+    /// Serve `POST /_iamlocal/clock`, which moves the server's clock forward (for tests of
+    /// expiry). Off by default: a moved clock changes what every credential may do.
+    #[arg(long, env = "IAMLOCAL_CLOCK_CONTROL")]
+    pub clock_control: bool,
+
     /// How long a client may take to send a request's head, and then its body (`30s`, `500ms`).
     #[arg(long, env = "IAMLOCAL_READ_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub read_timeout: Duration,
@@ -108,6 +113,7 @@ impl Config {
             root_secret_access_key: "test".into(),
             log_format: LogFormat::Text,
             enforce: crate::authz::Mode::On,
+            clock_control: false,
             read_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(10),
             command: None,

@@ -33,6 +33,8 @@ pub struct AppState {
     pub read_timeout: std::time::Duration,
     /// Whether requests are authorized.
     pub enforce: crate::authz::Mode,
+    /// Whether `POST /_iamlocal/clock` is served.
+    pub clock_control: bool,
 }
 
 /// Startup failures, each naming what was wrong.
@@ -79,6 +81,7 @@ impl AppState {
             root_access_key_id: Arc::from(config.root_access_key_id.as_str()),
             read_timeout: config.read_timeout,
             enforce: config.enforce,
+            clock_control: config.clock_control,
         })
     }
 }
@@ -91,6 +94,7 @@ pub fn app(state: AppState) -> Router {
             get(health).fallback(method_not_allowed),
         )
         .route("/_iamlocal/reset", post(reset).fallback(method_not_allowed))
+        .route("/_iamlocal/clock", post(clock).fallback(method_not_allowed))
         .fallback(query::handle)
         .with_state(state)
 }
@@ -109,6 +113,49 @@ async fn method_not_allowed(method: axum::http::Method) -> axum::response::Respo
         crate::protocol::response::Format::Xml,
         crate::protocol::Service::Iam,
         &err,
+    )
+}
+
+/// `POST /_iamlocal/clock` with `{"advance_seconds": N}`: moves the server's clock forward by N
+/// seconds (temporary credentials expire, MFA codes move on). Served only with
+/// `--clock-control`, and never to a browser page.
+async fn clock(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> impl IntoResponse {
+    if !state.clock_control {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(
+                serde_json::json!({ "status": "refused", "reason": "start iamlocal with --clock-control" }),
+            ),
+        );
+    }
+    if headers.contains_key(axum::http::header::ORIGIN) {
+        return (
+            StatusCode::FORBIDDEN,
+            Json(serde_json::json!({ "status": "refused", "reason": "cross-origin request" })),
+        );
+    }
+    let advance = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("advance_seconds").and_then(serde_json::Value::as_i64))
+        .filter(|n| (0..=100 * 365 * 86_400).contains(n));
+    let Some(seconds) = advance else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(
+                serde_json::json!({ "status": "refused", "reason": "expected {\"advance_seconds\": N} with N >= 0" }),
+            ),
+        );
+    };
+    state.clock.advance(time::Duration::seconds(seconds));
+    (
+        StatusCode::OK,
+        Json(
+            serde_json::json!({ "status": "ok", "now": crate::protocol::Timestamp(state.clock.now()).to_iso8601() }),
+        ),
     )
 }
 
