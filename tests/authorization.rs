@@ -551,3 +551,23 @@ async fn session_policies_narrow_a_role_session_and_never_widen_it() {
     full.list_roles().send().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_source_ip_is_the_clients_address() {
+    let server = common::start().await;
+    let local = user(
+        &server,
+        "local",
+        Some(policy(serde_json::json!([
+            {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}},
+            {"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}
+        ]))),
+    )
+    .await;
+    let iam = local.iam(&server);
+    iam.list_users().send().await.unwrap();
+    assert_eq!(failure(iam.list_roles().send().await).code, "AccessDenied");
+    server.stop().await;
+}

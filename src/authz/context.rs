@@ -52,6 +52,9 @@ pub fn request_context(
             s(k, (*v).to_owned());
         }
     }
+    if let Some(ip) = ctx.source_ip {
+        c.insert("aws:SourceIp", ContextKeyType::Ip, vec![ip.to_string()]);
+    }
     // Present for temporary credentials only: true when they were issued after an MFA check.
     if ctx.temporary_credentials {
         c.insert(

@@ -48,6 +48,8 @@ pub struct RequestContext {
     pub temporary_credentials: bool,
     /// When the credentials' MFA check was made, for credentials issued after one.
     pub mfa_time: Option<OffsetDateTime>,
+    /// The address the request came from (`aws:SourceIp`), when served over a socket.
+    pub source_ip: Option<std::net::IpAddr>,
 }
 
 impl RequestContext {

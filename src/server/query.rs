@@ -43,6 +43,10 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let now = state.clock.now();
+    let source_ip = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_canonical());
     let (parts, body) = req.into_parts();
 
     let mut service = Service::Iam;
@@ -142,6 +146,7 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
             region: region.unwrap_or_else(|| "us-east-1".to_owned()),
             temporary_credentials: temporary,
             mfa_time,
+            source_ip,
         };
         let partition = ctx.partition();
         partition::request_from(&mut query, partition);

@@ -52,8 +52,8 @@ pub async fn serve(
         };
         // Forget finished connections so the set stays small.
         while connections.try_join_next().is_some() {}
-        let stream = match accepted {
-            Ok((stream, _peer)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors and the like: back off instead of spinning.
                 tracing::warn!(error = %e, "accepting a connection failed");
@@ -63,7 +63,12 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let io = TokioIo::new(FramingErrors::new(stream));
-        let service = TowerToHyperService::new(router.clone());
+        // The peer's address is the request's `aws:SourceIp`.
+        let service = TowerToHyperService::new(
+            router
+                .clone()
+                .layer(axum::Extension(axum::extract::ConnectInfo(peer))),
+        );
         let conn = builder
             .serve_connection_with_upgrades(io, service)
             .into_owned();
