@@ -571,3 +571,59 @@ async fn the_source_ip_is_the_clients_address() {
     assert_eq!(failure(iam.list_roles().send().await).code, "AccessDenied");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn adding_a_role_to_an_instance_profile_needs_pass_role() {
+    let server = common::start().await;
+    let root = common::iam(&server);
+    root.create_role()
+        .role_name("ec2-app")
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    root.create_instance_profile()
+        .instance_profile_name("ip")
+        .send()
+        .await
+        .unwrap();
+    let ops = user(
+        &server,
+        "ops",
+        Some(policy(serde_json::json!([
+            {"Effect": "Allow", "Action": "iam:AddRoleToInstanceProfile", "Resource": "*"}
+        ]))),
+    )
+    .await;
+    let add = || {
+        ops.iam(&server)
+            .add_role_to_instance_profile()
+            .instance_profile_name("ip")
+            .role_name("ec2-app")
+            .send()
+    };
+    let f = failure(add().await);
+    assert_eq!(
+        f.message,
+        denied(
+            "ops",
+            "iam:PassRole",
+            &format!("arn:aws:iam::{ACCOUNT}:role/ec2-app"),
+            &no_identity_policy("iam:PassRole")
+        )
+    );
+    root.put_user_policy()
+        .user_name("ops")
+        .policy_name("pass")
+        .policy_document(policy(serde_json::json!([{
+            "Effect": "Allow", "Action": "iam:PassRole", "Resource": format!("arn:aws:iam::{ACCOUNT}:role/ec2-*"),
+            "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
+        }])))
+        .send()
+        .await
+        .unwrap();
+    add().await.unwrap();
+    server.stop().await;
+}

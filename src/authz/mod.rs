@@ -87,7 +87,24 @@ pub async fn authorize(
     };
     let resources = resource::resolve(s, ctx, op, spec, query).await?;
     let extra = resource::condition_values(op, query);
-    deny_unless(s, ctx, &identity, spec.action, &resources, &extra).await
+    deny_unless(s, ctx, &identity, spec.action, &resources, &extra).await?;
+    // Handing a role to a service needs iam:PassRole on that role too (IAM User Guide,
+    // "Granting a user permissions to pass a role to an AWS service").
+    if op == Operation::AddRoleToInstanceProfile {
+        if let Some(role) = query.get("RoleName") {
+            let role = match s.store.role(&ctx.account_id, role).await {
+                Ok(r) => resource::Target {
+                    arn: r.arn,
+                    entity_id: Some(r.role_id),
+                },
+                // A missing role is the operation's own NoSuchEntity.
+                Err(_) => return Ok(()),
+            };
+            let passed = [("iam:PassedToService", "ec2.amazonaws.com".to_owned())];
+            deny_unless(s, ctx, &identity, "iam:PassRole", &[role], &passed).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Evaluates `action` on each of `resources`; the first denial is the answer (or, in audit
