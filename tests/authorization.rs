@@ -627,3 +627,143 @@ async fn adding_a_role_to_an_instance_profile_needs_pass_role() {
     add().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn session_tags_and_source_identity_need_the_trust_policy() {
+    let server = common::start().await;
+    let root = common::iam(&server);
+    let alice = common::user_with_key(&server, "alice").await;
+    let alice_arn = format!("arn:aws:iam::{ACCOUNT}:user/alice");
+    let trust_only = common::trust(&alice_arn);
+    root.create_role()
+        .role_name("tagged")
+        .assume_role_policy_document(&trust_only)
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key("team")
+                .value("red")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    root.put_role_policy()
+        .role_name("tagged")
+        .policy_name("blue-lists")
+        .policy_document(policy(serde_json::json!([{
+            "Effect": "Allow", "Action": ["iam:ListUsers", "sts:AssumeRole"], "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalTag/Team": "blue"}}
+        }])))
+        .send()
+        .await
+        .unwrap();
+    let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/tagged");
+    let tag = |k: &str, v: &str| {
+        aws_sdk_sts::types::Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .unwrap()
+    };
+    let sts = alice.sts(&server);
+
+    // Tags need sts:TagSession, a source identity sts:SetSourceIdentity.
+    let f = failure(
+        sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("tt")
+            .tags(tag("Team", "blue"))
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (f.code.as_str(), f.message.as_str()),
+        (
+            "AccessDenied",
+            format!("User: {alice_arn} is not authorized to perform: sts:TagSession on resource: {role_arn}").as_str()
+        )
+    );
+    let f = failure(
+        sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("tt")
+            .source_identity("alice@example.com")
+            .send()
+            .await,
+    );
+    assert!(f.message.contains("sts:SetSourceIdentity"), "{}", f.message);
+    let f = failure(
+        sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("tt")
+            .tags(tag("Team", "blue"))
+            .tags(tag("team", "green"))
+            .send()
+            .await,
+    );
+    assert_eq!(f.code, "InvalidParameterValue");
+
+    root.update_assume_role_policy()
+        .role_name("tagged")
+        .policy_document(
+            serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": [alice_arn.clone(), role_arn.clone()]},
+                "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
+            }]})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    // Without the session tag the role's own tag (red) applies; with it, blue.
+    let plain = temporary(
+        &sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("plain")
+            .send()
+            .await
+            .unwrap()
+            .credentials
+            .unwrap(),
+    );
+    assert_eq!(
+        failure(plain.iam(&server).list_users().send().await).code,
+        "AccessDenied"
+    );
+    let out = sts
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("blue")
+        .tags(tag("Team", "blue"))
+        .source_identity("alice@example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.source_identity.as_deref(), Some("alice@example.com"));
+    let blue = temporary(&out.credentials.unwrap());
+    blue.iam(&server).list_users().send().await.unwrap();
+
+    // A chained session keeps the source identity and may not change it.
+    let f = failure(
+        blue.sts(&server)
+            .assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("chained")
+            .source_identity("mallory")
+            .send()
+            .await,
+    );
+    assert_eq!(f.code, "ValidationError");
+    let chained = blue
+        .sts(&server)
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("chained")
+        .tags(tag("Team", "blue"))
+        .send()
+        .await
+        .unwrap();
+    assert!(chained.credentials.is_some());
+    server.stop().await;
+}

@@ -38,8 +38,9 @@ pub enum Principal {
         role_name: String,
         role_path: String,
         session_name: String,
-        /// The session policies passed to AssumeRole, if any: they narrow the session.
-        session_policies: Option<std::sync::Arc<SessionPolicies>>,
+        /// What AssumeRole set for the session beyond the role: session policies (which
+        /// narrow it) and session tags; `None` when it set neither.
+        session: Option<std::sync::Arc<SessionAttributes>>,
     },
     /// An unsigned request (only the STS operations AWS accepts unsigned).
     Anonymous,
@@ -86,11 +87,23 @@ impl Principal {
     }
 }
 
-/// The session policies of a role session: an inline document and managed policy ARNs.
+/// What AssumeRole set for a role session: session policies (an inline document and managed
+/// policy ARNs) and session tags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionPolicies {
+pub struct SessionAttributes {
     pub inline: Option<String>,
     pub arns: Vec<String>,
+    /// Session tags, in request order; they override the role's tags of the same key.
+    pub tags: Vec<(String, String)>,
+    /// The identity AssumeRole was told the session acts for (`aws:SourceIdentity`); it
+    /// carries through role chaining.
+    pub source_identity: Option<String>,
+}
+
+impl SessionAttributes {
+    pub fn has_policies(&self) -> bool {
+        self.inline.is_some() || !self.arns.is_empty()
+    }
 }
 
 /// A secret that never shows itself in logs or `Debug` output.

@@ -52,6 +52,18 @@ pub fn request_context(
             s(k, (*v).to_owned());
         }
     }
+    if let Principal::AssumedRole {
+        session: Some(a), ..
+    } = p
+    {
+        if let Some(identity) = &a.source_identity {
+            c.insert(
+                "aws:SourceIdentity",
+                ContextKeyType::String,
+                vec![identity.clone()],
+            );
+        }
+    }
     if let Some(ip) = ctx.source_ip {
         c.insert("aws:SourceIp", ContextKeyType::Ip, vec![ip.to_string()]);
     }
@@ -99,11 +111,31 @@ pub async fn add_principal_tags(
         Principal::AssumedRole { role_id, .. } => role_id,
         _ => return Ok(()),
     };
+    let session_tags: &[(String, String)] = match &ctx.principal {
+        Principal::AssumedRole {
+            session: Some(a), ..
+        } => &a.tags,
+        _ => &[],
+    };
     for t in s.store.tags(id).await? {
+        // A session tag overrides the role's tag of the same key (keys ignore case).
+        if session_tags
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(&t.key))
+        {
+            continue;
+        }
         context.insert(
             &format!("aws:PrincipalTag/{}", t.key),
             ContextKeyType::String,
             vec![t.value],
+        );
+    }
+    for (k, v) in session_tags {
+        context.insert(
+            &format!("aws:PrincipalTag/{k}"),
+            ContextKeyType::String,
+            vec![v.clone()],
         );
     }
     Ok(())

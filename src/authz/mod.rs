@@ -197,12 +197,14 @@ async fn session_policies(
     principal: &crate::auth::Principal,
 ) -> Result<Vec<crate::iam::simulate::SourcePolicy>, ApiError> {
     let crate::auth::Principal::AssumedRole {
-        session_policies: Some(p),
-        ..
+        session: Some(p), ..
     } = principal
     else {
         return Ok(Vec::new());
     };
+    if !p.has_policies() {
+        return Ok(Vec::new());
+    }
     let mut out = Vec::new();
     if let Some(inline) = &p.inline {
         // Validated by AssumeRole; a document that no longer parses grants nothing.

@@ -285,8 +285,8 @@ impl Store {
     pub async fn insert_session(&self, s: &NewSession) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created, session_policy, session_policy_arns, mfa_time) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created, session_policy, session_policy_arns, mfa_time, session_tags) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.access_key_id)
         .bind(&s.account_id)
@@ -301,6 +301,7 @@ impl Store {
         .bind(s.session_policy_columns().0)
         .bind(s.session_policy_columns().1)
         .bind(s.mfa_time.map(ts))
+        .bind(s.session_tags_column())
         .execute(&mut *tx)
         .await?;
         if s.kind == "assumed-role" {
@@ -379,7 +380,7 @@ pub use mfa::{MfaDeviceRec, MFA_DEVICES_PER_USER};
 pub use oidc::{OidcProviderRec, CLIENT_IDS_PER_PROVIDER};
 
 const SESSION_SELECT: &str = "SELECT s.access_key_id, s.secret_access_key, s.session_token, s.expiration, s.kind, \
-       s.subject_id, s.session_name, s.account_id, s.mfa_time, s.session_policy, s.session_policy_arns, r.role_id, r.name AS role_name, r.path AS role_path, \
+       s.subject_id, s.session_name, s.account_id, s.mfa_time, s.session_tags, s.source_identity, s.session_policy, s.session_policy_arns, r.role_id, r.name AS role_name, r.path AS role_path, \
        u.user_id, u.name AS user_name, u.path AS user_path, u.arn AS user_arn \
      FROM sessions s LEFT JOIN roles r ON r.role_id = s.subject_id LEFT JOIN users u ON u.user_id = s.subject_id";
 
@@ -398,9 +399,11 @@ fn session_row(r: &sqlx::sqlite::SqliteRow) -> Option<Credential> {
             session_name: r
                 .get::<Option<String>, _>("session_name")
                 .unwrap_or_default(),
-            session_policies: session_policies(
+            session: session_attributes(
                 r.get("session_policy"),
                 r.get("session_policy_arns"),
+                r.get("session_tags"),
+                r.get("source_identity"),
             ),
         }
     } else if subject.is_none() {
@@ -425,16 +428,29 @@ fn session_row(r: &sqlx::sqlite::SqliteRow) -> Option<Credential> {
     })
 }
 
-/// Session policies from their stored columns.
-fn session_policies(
+/// Session policies and tags from their stored columns.
+fn session_attributes(
     inline: Option<String>,
     arns: Option<String>,
-) -> Option<std::sync::Arc<crate::auth::SessionPolicies>> {
+    tags: Option<String>,
+    source_identity: Option<String>,
+) -> Option<std::sync::Arc<crate::auth::SessionAttributes>> {
     let arns: Vec<String> = arns
         .and_then(|a| serde_json::from_str(&a).ok())
         .unwrap_or_default();
-    (inline.is_some() || !arns.is_empty())
-        .then(|| std::sync::Arc::new(crate::auth::SessionPolicies { inline, arns }))
+    let tags: Vec<(String, String)> = tags
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    (inline.is_some() || !arns.is_empty() || !tags.is_empty() || source_identity.is_some()).then(
+        || {
+            std::sync::Arc::new(crate::auth::SessionAttributes {
+                inline,
+                arns,
+                tags,
+                source_identity,
+            })
+        },
+    )
 }
 
 /// The id of the user or role a credential acts as.

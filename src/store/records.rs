@@ -104,18 +104,23 @@ pub struct NewSession {
 
 impl NewSession {
     /// The session policies the principal carries (role sessions only).
-    fn session_policies(&self) -> Option<&crate::auth::SessionPolicies> {
+    fn session_attributes(&self) -> Option<&crate::auth::SessionAttributes> {
         match &self.principal {
-            Principal::AssumedRole {
-                session_policies, ..
-            } => session_policies.as_deref(),
+            Principal::AssumedRole { session, .. } => session.as_deref(),
             _ => None,
         }
     }
 
+    /// Session tags as a JSON array of `[key, value]` pairs, for the store.
+    pub(crate) fn session_tags_column(&self) -> Option<String> {
+        self.session_attributes()
+            .filter(|a| !a.tags.is_empty())
+            .map(|a| serde_json::json!(a.tags).to_string())
+    }
+
     /// `(inline document, managed policy ARNs as a JSON array)` for the store.
     pub(crate) fn session_policy_columns(&self) -> (Option<String>, Option<String>) {
-        match self.session_policies() {
+        match self.session_attributes() {
             Some(p) => (
                 p.inline.clone(),
                 (!p.arns.is_empty()).then(|| serde_json::Value::from(p.arns.clone()).to_string()),

@@ -94,18 +94,42 @@ impl StsApi for AppState {
             Ok(_) | Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(denied()),
             Err(e) => return Err(e.into()),
         };
-        let trusted = trust::allows(
-            self,
-            ctx,
-            &role,
-            &i.role_session_name,
-            i.external_id.as_deref(),
-            i.source_identity.as_deref(),
-        )
-        .await?;
-        if !trusted {
-            return Err(denied());
+        let tags = session_tags(&i)?;
+        // The trust policy must allow each thing the caller sets on the session.
+        let mut actions = vec!["sts:AssumeRole"];
+        if !tags.is_empty() {
+            actions.push("sts:TagSession");
         }
+        if i.source_identity.is_some() {
+            actions.push("sts:SetSourceIdentity");
+        }
+        for action in actions {
+            let trusted = trust::allows(
+                self,
+                ctx,
+                &role,
+                action,
+                &i.role_session_name,
+                i.external_id.as_deref(),
+                i.source_identity.as_deref(),
+                &tags,
+            )
+            .await?;
+            if !trusted {
+                return Err(access_denied(ctx, action, &i.role_arn));
+            }
+        }
+        // A source identity, once set, stays through role chaining and cannot change.
+        let inherited = caller_source_identity(ctx);
+        if let (Some(old), Some(new)) = (&inherited, &i.source_identity) {
+            if old != new {
+                return Err(ApiError::new(
+                    ErrorCode::ValidationError,
+                    "The source identity cannot be changed once it is set.",
+                ));
+            }
+        }
+        let source_identity = i.source_identity.clone().or(inherited);
         let chained = matches!(ctx.principal, Principal::AssumedRole { .. });
         let duration = i64::from(i.duration_seconds.unwrap_or(ASSUME_ROLE_DEFAULT as i32));
         if chained && i.duration_seconds.is_some() && duration > ROLE_CHAINING_MAX {
@@ -134,7 +158,7 @@ impl StsApi for AppState {
             role_name: role.name.clone(),
             role_path: role.path.clone(),
             session_name: i.role_session_name.clone(),
-            session_policies: session_policies(&i),
+            session: session_attributes(&i, tags, source_identity.clone()),
         };
         let session = NewSession {
             access_key_id: ids::access_key_id("ASIA"),
@@ -226,21 +250,52 @@ fn credentials_out(s: &NewSession) -> m::Credentials {
 }
 
 /// The session policies AssumeRole was given: they narrow the session as long as it lives.
-fn session_policies(
+fn session_attributes(
     i: &m::AssumeRoleRequest,
-) -> Option<std::sync::Arc<crate::auth::SessionPolicies>> {
+    tags: Vec<(String, String)>,
+    source_identity: Option<String>,
+) -> Option<std::sync::Arc<crate::auth::SessionAttributes>> {
     let arns: Vec<String> = i
         .policy_arns
         .iter()
         .flatten()
         .filter_map(|p| p.arn.clone())
         .collect();
-    (i.policy.is_some() || !arns.is_empty()).then(|| {
-        std::sync::Arc::new(crate::auth::SessionPolicies {
-            inline: i.policy.clone(),
-            arns,
-        })
-    })
+    (i.policy.is_some() || !arns.is_empty() || !tags.is_empty() || source_identity.is_some()).then(
+        || {
+            std::sync::Arc::new(crate::auth::SessionAttributes {
+                inline: i.policy.clone(),
+                arns,
+                tags,
+                source_identity,
+            })
+        },
+    )
+}
+
+/// The source identity a chained session keeps from the session that assumed it.
+fn caller_source_identity(ctx: &RequestContext) -> Option<String> {
+    match &ctx.principal {
+        Principal::AssumedRole {
+            session: Some(a), ..
+        } => a.source_identity.clone(),
+        _ => None,
+    }
+}
+
+/// Session tags of an AssumeRole request: keys are unique without regard to case.
+fn session_tags(i: &m::AssumeRoleRequest) -> Result<Vec<(String, String)>, ApiError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for t in i.tags.iter().flatten() {
+        if out.iter().any(|(k, _)| k.eq_ignore_ascii_case(&t.key)) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameterValue,
+                "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+            ));
+        }
+        out.push((t.key.clone(), t.value.clone()));
+    }
+    Ok(out)
 }
 
 /// Verifies the MFA device and code a caller presents (`SerialNumber`, `TokenCode`): the device

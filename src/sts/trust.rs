@@ -12,14 +12,22 @@ use crate::protocol::{ApiError, RequestContext};
 use crate::server::AppState;
 use crate::store::RoleRec;
 
-/// Decides `sts:AssumeRole` of `role` by the caller of `ctx`.
+/// Decides `action` (`sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`) on `role` by
+/// the caller of `ctx`, with the session tags the caller sets (`aws:RequestTag/*`,
+/// `aws:TagKeys`).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the request's trust-relevant fields"
+)]
 pub async fn allows(
     s: &AppState,
     ctx: &RequestContext,
     role: &RoleRec,
+    action: &str,
     session_name: &str,
     external_id: Option<&str>,
     source_identity: Option<&str>,
+    tags: &[(String, String)],
 ) -> Result<bool, ApiError> {
     let Ok(trust) = Policy::parse(&role.assume_role_policy, PolicyKind::Trust) else {
         // Trust policies are validated on write; an unreadable one never grants.
@@ -38,6 +46,20 @@ pub async fn allows(
         ],
     );
     add_principal_tags(s, ctx, &mut context).await?;
+    for (k, v) in tags {
+        context.insert(
+            &format!("aws:RequestTag/{k}"),
+            crate::policy::ContextKeyType::String,
+            vec![v.clone()],
+        );
+    }
+    if !tags.is_empty() {
+        context.insert(
+            "aws:TagKeys",
+            crate::policy::ContextKeyType::StringList,
+            tags.iter().map(|(k, _)| k.clone()).collect(),
+        );
+    }
     let set = PolicySet {
         identity: caller_policies
             .identity
@@ -61,7 +83,7 @@ pub async fn allows(
     let resource = view(&role.arn, ctx.partition());
     let request = policy::Request {
         principal: &principal,
-        action: "sts:AssumeRole",
+        action,
         resource: &resource,
         resource_account: Some(&role.account_id),
         context: &context,
