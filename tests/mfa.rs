@@ -174,6 +174,64 @@ async fn virtual_mfa_gates_actions_through_get_session_token() {
     let f = failure(temporary(&plain).iam(&server).list_users().send().await);
     assert_eq!(f.code, "InvalidClientTokenId");
 
+    // The device as GetMFADevice sees it; its tags; a resync with two consecutive codes.
+    let got = root
+        .get_mfa_device()
+        .serial_number(&serial)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.user_name.as_deref(), Some("m"));
+    assert!(got.enable_date.is_some());
+    root.tag_mfa_device()
+        .serial_number(&serial)
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key("owner")
+                .value("m")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tags = root
+        .list_mfa_device_tags()
+        .serial_number(&serial)
+        .send()
+        .await
+        .unwrap()
+        .tags;
+    assert_eq!(tags.len(), 1);
+    root.untag_mfa_device()
+        .serial_number(&serial)
+        .tag_keys("OWNER")
+        .send()
+        .await
+        .unwrap();
+    let now = step_now(&server);
+    assert_eq!(
+        failure(
+            root.resync_mfa_device()
+                .user_name("m")
+                .serial_number(&serial)
+                .authentication_code1(code(now))
+                .authentication_code2(code(now - 1))
+                .send()
+                .await
+        )
+        .code,
+        "InvalidAuthenticationCode"
+    );
+    root.resync_mfa_device()
+        .user_name("m")
+        .serial_number(&serial)
+        .authentication_code1(code(now - 3))
+        .authentication_code2(code(now - 2))
+        .send()
+        .await
+        .unwrap();
+
     // A user with a device cannot be deleted; the device cannot be deleted while enabled.
     root.delete_access_key()
         .user_name("m")

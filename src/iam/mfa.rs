@@ -2,13 +2,14 @@
 //! a user with two consecutive codes (RFC 6238), then asked for by GetSessionToken and
 //! AssumeRole.
 
-use super::common::{paginate, tags_in};
+use super::common::{paginate, tags_in, tags_page};
 use super::users::user_name_or_caller;
 use crate::auth::mfa;
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
 use crate::store::MfaDeviceRec;
+use crate::store::TagTarget;
 
 /// The `otpauth://` URI an authenticator app reads from the QR code, in AWS's form.
 fn otpauth_uri(name: &str, account: &str, seed: &str) -> String {
@@ -236,5 +237,117 @@ pub async fn list_virtual_mfa_devices(
         virtual_mfa_devices: out,
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
+    })
+}
+
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetMFADevice.html>
+pub async fn get_mfa_device(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::GetMFADeviceRequest,
+) -> Result<m::GetMFADeviceResponse, ApiError> {
+    let d = s
+        .store
+        .mfa_device(&ctx.account_id, &i.serial_number)
+        .await?;
+    if let Some(user) = &i.user_name {
+        if d.user
+            .as_ref()
+            .is_none_or(|(name, _)| !name.eq_ignore_ascii_case(user))
+        {
+            return Err(ApiError::new(
+                ErrorCode::NoSuchEntity,
+                format!(
+                    "MFA Device with serial number {} not found for user {user}.",
+                    i.serial_number
+                ),
+            ));
+        }
+    }
+    Ok(m::GetMFADeviceResponse {
+        user_name: d.user.map(|(name, _)| name),
+        serial_number: d.serial_number,
+        enable_date: d.enable_date.map(Into::into),
+        certifications: None,
+    })
+}
+
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_ResyncMFADevice.html>
+pub async fn resync_mfa_device(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ResyncMFADeviceRequest,
+) -> Result<(), ApiError> {
+    let device = s
+        .store
+        .mfa_device(&ctx.account_id, &i.serial_number)
+        .await?;
+    let step = mfa::consecutive_steps(
+        &device.seed,
+        &i.authentication_code1,
+        &i.authentication_code2,
+        now_secs(ctx),
+    )
+    .ok_or_else(|| invalid_code(&i.serial_number))?;
+    s.store
+        .resync_mfa_device(
+            &ctx.account_id,
+            &i.user_name,
+            &i.serial_number,
+            i64::try_from(step).unwrap_or(i64::MAX),
+        )
+        .await?;
+    Ok(())
+}
+
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagMFADevice.html>
+pub async fn tag_mfa_device(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::TagMFADeviceRequest,
+) -> Result<(), ApiError> {
+    let tags = tags_in(Some(i.tags))?;
+    s.store
+        .tag_entity(
+            &ctx.account_id,
+            TagTarget::MfaDevice(&i.serial_number),
+            &tags,
+        )
+        .await?;
+    Ok(())
+}
+
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagMFADevice.html>
+pub async fn untag_mfa_device(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::UntagMFADeviceRequest,
+) -> Result<(), ApiError> {
+    s.store
+        .untag_entity(
+            &ctx.account_id,
+            TagTarget::MfaDevice(&i.serial_number),
+            &i.tag_keys,
+        )
+        .await?;
+    Ok(())
+}
+
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADeviceTags.html>
+pub async fn list_mfa_device_tags(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::ListMFADeviceTagsRequest,
+) -> Result<m::ListMFADeviceTagsResponse, ApiError> {
+    let d = s
+        .store
+        .mfa_device(&ctx.account_id, &i.serial_number)
+        .await?;
+    let (tags, truncated, marker) =
+        tags_page(s, &d.serial_number, i.marker.as_deref(), i.max_items).await?;
+    Ok(m::ListMFADeviceTagsResponse {
+        tags,
+        is_truncated: Some(truncated),
+        marker,
     })
 }

@@ -37,6 +37,11 @@ impl IamApi for AppState {
         matches!(
             op,
             Operation::CreateVirtualMFADevice
+                | Operation::GetMFADevice
+                | Operation::ResyncMFADevice
+                | Operation::TagMFADevice
+                | Operation::UntagMFADevice
+                | Operation::ListMFADeviceTags
                 | Operation::EnableMFADevice
                 | Operation::DeactivateMFADevice
                 | Operation::DeleteVirtualMFADevice
@@ -1041,6 +1046,41 @@ impl IamApi for AppState {
         input: m::CreateVirtualMFADeviceRequest,
     ) -> Result<m::CreateVirtualMFADeviceResponse, ApiError> {
         mfa::create_virtual_mfa_device(self, ctx, input).await
+    }
+    async fn get_mfa_device(
+        &self,
+        ctx: &RequestContext,
+        input: m::GetMFADeviceRequest,
+    ) -> Result<m::GetMFADeviceResponse, ApiError> {
+        mfa::get_mfa_device(self, ctx, input).await
+    }
+    async fn resync_mfa_device(
+        &self,
+        ctx: &RequestContext,
+        input: m::ResyncMFADeviceRequest,
+    ) -> Result<(), ApiError> {
+        mfa::resync_mfa_device(self, ctx, input).await
+    }
+    async fn tag_mfa_device(
+        &self,
+        ctx: &RequestContext,
+        input: m::TagMFADeviceRequest,
+    ) -> Result<(), ApiError> {
+        mfa::tag_mfa_device(self, ctx, input).await
+    }
+    async fn untag_mfa_device(
+        &self,
+        ctx: &RequestContext,
+        input: m::UntagMFADeviceRequest,
+    ) -> Result<(), ApiError> {
+        mfa::untag_mfa_device(self, ctx, input).await
+    }
+    async fn list_mfa_device_tags(
+        &self,
+        ctx: &RequestContext,
+        input: m::ListMFADeviceTagsRequest,
+    ) -> Result<m::ListMFADeviceTagsResponse, ApiError> {
+        mfa::list_mfa_device_tags(self, ctx, input).await
     }
     async fn enable_mfa_device(
         &self,

@@ -187,6 +187,8 @@ pub enum TagTarget<'a> {
     InstanceProfile(&'a str),
     /// An OpenID Connect provider by ARN.
     OidcProvider(&'a str),
+    /// A virtual MFA device by serial number.
+    MfaDevice(&'a str),
 }
 
 async fn tag_target_id(
@@ -218,6 +220,21 @@ async fn tag_target_id(
                 return Err(super::oidc::no_such_provider(arn));
             }
             Ok(arn.to_owned())
+        }
+        TagTarget::MfaDevice(serial) => {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM mfa_devices WHERE serial_number = ? AND account_id = ?",
+            )
+            .bind(serial)
+            .bind(account)
+            .fetch_one(&mut **tx)
+            .await?;
+            if n == 0 {
+                return Err(StoreError::NoSuchEntity(format!(
+                    "VirtualMFADevice with serial number {serial} doesn't exist."
+                )));
+            }
+            Ok(serial.to_owned())
         }
         TagTarget::InstanceProfile(name) => {
             Ok(super::instance_profiles::profile_in(tx, account, name)

@@ -216,6 +216,33 @@ impl Store {
         Ok(())
     }
 
+    /// Resynchronizes an enabled device of `user`: its newest accepted step is now `step`.
+    pub async fn resync_mfa_device(
+        &self,
+        account: &str,
+        user: &str,
+        serial: &str,
+        step: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let u = user_in(&mut tx, account, user).await?;
+        let done = sqlx::query(
+            "UPDATE mfa_devices SET last_step = ? WHERE serial_number = ? AND user_id = ?",
+        )
+        .bind(step)
+        .bind(serial)
+        .bind(&u.user_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NoSuchEntity(format!(
+                "MFA Device with serial number {serial} not found for user {user}."
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records that a code of time step `step` was used; false when that step, or a later
     /// one, was used already (a replayed code).
     pub async fn use_mfa_step(&self, serial: &str, step: i64) -> StoreResult<bool> {
