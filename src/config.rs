@@ -86,12 +86,16 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     let n: u64 = digits
         .parse()
         .map_err(|_| format!("'{s}' is not a duration such as 30s or 500ms"))?;
-    match unit {
-        "" | "s" => Ok(Duration::from_secs(n)),
-        "ms" => Ok(Duration::from_millis(n)),
-        "m" => Ok(Duration::from_secs(n.saturating_mul(60))),
-        _ => Err(format!("'{s}' is not a duration such as 30s or 500ms")),
+    let d = match unit {
+        "" | "s" => Duration::from_secs(n),
+        "ms" => Duration::from_millis(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        _ => return Err(format!("'{s}' is not a duration such as 30s or 500ms")),
+    };
+    if d.is_zero() {
+        return Err(format!("'{s}' must be longer than zero"));
     }
+    Ok(d)
 }
 
 fn parse_account_id(s: &str) -> Result<String, String> {
@@ -135,5 +139,6 @@ mod tests {
         assert!(parse_duration("s").is_err());
         assert!(parse_duration("1h").is_err());
         assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("0s").is_err());
     }
 }

@@ -210,6 +210,25 @@ async fn http_level_refusals_carry_aws_error_bodies() {
         "RequestHeaderFieldsTooLarge"
     );
 
+    // A body over the limit.
+    let resp = reqwest::Client::new()
+        .post(server.endpoint())
+        .header("content-type", common::FORM)
+        .body(format!(
+            "Action=ListUsers&Version=2010-05-08&x={}",
+            "a".repeat(1 << 20)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let body = resp.text().await.unwrap();
+    assert_eq!(well_formed_error(&body), "ValidationError");
+    assert!(
+        body.contains("Request body must be at most 1048576 bytes."),
+        "{body}"
+    );
+
     // A method an admin path does not take.
     for (method, path) in [("DELETE", "/_iamlocal/health"), ("GET", "/_iamlocal/reset")] {
         let resp = reqwest::Client::new()
@@ -286,15 +305,28 @@ async fn slow_clients_are_cut_off_and_do_not_hold_up_shutdown() {
     assert_eq!(status_of(&answer), 408, "{answer}");
     assert_eq!(well_formed_error(body_of(&answer)), "RequestTimeout");
 
-    // Shutdown completes while a client sits on half a request.
+    server.stop().await;
+
+    // Shutdown completes at its deadline while a client sits on half a request, although the
+    // read timeout would keep the connection for two more minutes.
+    let patient = Config {
+        read_timeout: Duration::from_secs(120),
+        ..config.clone()
+    };
+    let server = start_with(patient).await;
+    common::sts_as(&server, &alice.key, &alice.secret, None)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect("GetCallerIdentity");
     let mut stalled = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
     stalled
         .write_all(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 50\r\n\r\nAct")
         .await
         .unwrap();
-    tokio::time::timeout(Duration::from_secs(30), server.stop())
+    tokio::time::timeout(Duration::from_secs(20), server.stop())
         .await
-        .expect("shutdown finishes despite the stalled client");
+        .expect("shutdown finishes at its deadline despite the stalled client");
     drop(stalled);
 
     // The key's last use, kept in memory until then, was written on the way down.

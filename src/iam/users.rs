@@ -104,7 +104,10 @@ pub async fn get_user(
         // The root user: AWS describes it with the account id as its id and the account's
         // creation as its own; it has no path or name (left out of the answer, see
         // `protocol::irregular`).
-        let created = s.store.ensure_account(&ctx.account_id, ctx.now).await?;
+        let created = match s.store.account_created(&ctx.account_id).await? {
+            Some(t) => t,
+            None => s.store.ensure_account(&ctx.account_id, ctx.now).await?,
+        };
         return Ok(m::GetUserResponse {
             user: m::User {
                 path: String::new(),

@@ -28,6 +28,8 @@ pub(crate) struct Glob {
     middle: Vec<Piece>,
     /// The piece after the last `*`; `None` when the pattern has no `*`.
     last: Option<Piece>,
+    /// Some piece holds a `?`: the text is decoded as UTF-8 once per match.
+    has_chars: bool,
 }
 
 impl PartialEq for Glob {
@@ -125,16 +127,18 @@ impl Piece {
         }
     }
 
-    /// The end of a match starting at `at`, if the piece matches there.
-    fn match_at(&self, text: &[u8], at: usize) -> Option<usize> {
-        let rest = text.get(at..)?;
+    /// The end of a match starting at `at`, if the piece matches there. `chars` is the text
+    /// as `str`, decoded once by [`Glob::matches`] when some piece holds a `?`.
+    fn match_at(&self, text: &[u8], chars: Option<&str>, at: usize) -> Option<usize> {
         match self {
             Piece::Lit { bytes, .. } => {
                 work(bytes.len());
-                rest.starts_with(bytes).then_some(at + bytes.len())
+                text.get(at..)?
+                    .starts_with(bytes)
+                    .then_some(at + bytes.len())
             }
             Piece::Chars(c) => {
-                let rest = std::str::from_utf8(rest).ok()?;
+                let rest = chars?.get(at..)?;
                 let mut end = 0;
                 let mut chars = rest.chars();
                 for unit in &c.units {
@@ -151,14 +155,14 @@ impl Piece {
     }
 
     /// The start of a match ending at the end of `text`, if the piece matches there.
-    fn match_suffix(&self, text: &[u8]) -> Option<usize> {
+    fn match_suffix(&self, text: &[u8], chars: Option<&str>) -> Option<usize> {
         match self {
             Piece::Lit { bytes, .. } => {
                 work(bytes.len());
                 text.ends_with(bytes).then(|| text.len() - bytes.len())
             }
             Piece::Chars(c) => {
-                let text = std::str::from_utf8(text).ok()?;
+                let text = chars?;
                 let mut start = text.len();
                 let mut chars = text.chars().rev();
                 for unit in c.units.iter().rev() {
@@ -175,16 +179,16 @@ impl Piece {
     }
 
     /// The end of the leftmost match starting at or after `from`.
-    fn find(&self, text: &[u8], from: usize) -> Option<usize> {
-        let hay = text.get(from..)?;
+    fn find(&self, text: &[u8], chars: Option<&str>, from: usize) -> Option<usize> {
         match self {
             Piece::Lit { bytes, finder } => {
+                let hay = text.get(from..)?;
                 let found = finder.find(hay);
                 work(found.map_or(hay.len(), |i| i + bytes.len()));
                 found.map(|i| from + i + bytes.len())
             }
             Piece::Chars(c) => {
-                let hay = std::str::from_utf8(hay).ok()?;
+                let hay = chars?.get(from..)?;
                 let top = c.units.len().checked_sub(1)?;
                 let (top_word, top_bit) = (top / 64, 1u64 << (top % 64));
                 let mut state = vec![0u64; c.others.len()];
@@ -221,28 +225,42 @@ impl Glob {
         let mut rest: Vec<Piece> = pieces.map(Piece::new).collect();
         let last = rest.pop();
         rest.retain(|p| !p.is_empty());
+        let has_chars = std::iter::once(&first)
+            .chain(&rest)
+            .chain(&last)
+            .any(|p| matches!(p, Piece::Chars(_)));
         Glob {
             first,
             middle: rest,
             last,
+            has_chars,
         }
     }
 
     /// Does the pattern match all of `text`?
     pub fn matches(&self, text: &[u8]) -> bool {
-        let Some(last) = &self.last else {
-            return self.first.match_at(text, 0) == Some(text.len());
+        let chars = if self.has_chars {
+            match std::str::from_utf8(text) {
+                Ok(s) => Some(s),
+                Err(_) => return false,
+            }
+        } else {
+            None
         };
-        let Some(mut at) = self.first.match_at(text, 0) else {
+        let Some(last) = &self.last else {
+            return self.first.match_at(text, chars, 0) == Some(text.len());
+        };
+        let Some(mut at) = self.first.match_at(text, chars, 0) else {
             return false;
         };
         for piece in &self.middle {
-            match piece.find(text, at) {
+            match piece.find(text, chars, at) {
                 Some(end) => at = end,
                 None => return false,
             }
         }
-        last.match_suffix(text).is_some_and(|start| start >= at)
+        last.match_suffix(text, chars)
+            .is_some_and(|start| start >= at)
     }
 }
 

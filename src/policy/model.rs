@@ -374,14 +374,16 @@ fn validate_resource(r: &str) -> Result<(), PolicyError> {
     let mut parts = tail.splitn(4, ':');
     let service = parts.next().unwrap_or_default();
     let region = parts.next();
-    let _account = parts.next();
+    let account = parts.next().unwrap_or_default();
     let path = parts.next().unwrap_or_default();
     let has_region = region.is_some_and(|r| !r.is_empty());
     match service {
         "iam" if has_region => {
             return Err(PolicyError::IamResourceRegion(r.to_string()));
         }
-        "s3" if has_region && !path.starts_with("accesspoint/") => {
+        // Buckets and objects (no account) carry no region; S3's account-level resources
+        // (access points, jobs, Storage Lens, Access Grants) do.
+        "s3" if has_region && account.is_empty() => {
             return Err(PolicyError::ResourceRegion(r.to_string()));
         }
         "iam" if path != "*" && !IAM_RESOURCE_PATHS.iter().any(|p| path.starts_with(p)) => {

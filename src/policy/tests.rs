@@ -1197,6 +1197,8 @@ fn policy_grammar_as_aws_has_it() {
         "arn:aws:iam::*:role/*",
         "arn:aws:iam::123456789012:*",
         "arn:aws:s3:us-west-2:123456789012:accesspoint/ap",
+        "arn:aws:s3:us-west-2:123456789012:job/*",
+        "arn:aws:s3:*:123456789012:storage-lens/*",
         "arn:aws:s3:::bucket/*",
         "arn:aws:ec2:us-east-1:123456789012:instance/*",
     ] {

@@ -18,6 +18,8 @@ pub fn of_region(region: &str) -> &'static str {
         "aws-iso-b"
     } else if region.starts_with("us-isof-") {
         "aws-iso-f"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
     } else if region.starts_with("eu-isoe-") {
         "aws-iso-e"
     } else if region.starts_with("us-iso-") {
@@ -35,16 +37,17 @@ pub fn view(arn: &str, partition: &str) -> String {
     }
 }
 
-/// Rewrites the ARNs of an answer into `partition`: every text that is an `arn:aws:` ARN.
-/// Policy documents are URL-encoded text that does not start with `arn:`, so they stay as
-/// their authors wrote them.
+/// Rewrites the IAM and STS ARNs of an answer into `partition`: every text that is an
+/// `arn:aws:iam:` or `arn:aws:sts:` ARN. Other services' ARNs (the simulator's resource names)
+/// are echoed as sent; policy documents are URL-encoded text that does not start with `arn:`,
+/// so they stay as their authors wrote them.
 pub fn answer_in(node: &mut Node, partition: &str) {
     if partition == "aws" {
         return;
     }
     match node {
         Node::Text(t) => {
-            if t.starts_with("arn:aws:") {
+            if t.starts_with("arn:aws:iam:") || t.starts_with("arn:aws:sts:") {
                 *t = view(t, partition);
             }
         }

@@ -55,11 +55,22 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
         let body = match tokio::time::timeout(state.read_timeout, to_bytes(body, MAX_BODY)).await
         {
             Ok(Ok(body)) => body,
-            Ok(Err(_)) => {
-                return Err(ApiError::new(
-                    ErrorCode::ValidationError,
-                    format!("Request body must be at most {MAX_BODY} bytes."),
-                ))
+            Ok(Err(e)) => {
+                let too_large = std::error::Error::source(&e)
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                    || e.to_string().contains("length limit");
+                return Err(if too_large {
+                    ApiError::new(
+                        ErrorCode::ValidationError,
+                        format!("Request body must be at most {MAX_BODY} bytes."),
+                    )
+                } else {
+                    // The client went away or sent a broken body.
+                    ApiError::new(
+                        ErrorCode::MalformedHttpRequest,
+                        "The request body could not be read.",
+                    )
+                });
             }
             Err(_) => {
                 return Err(ApiError::new(

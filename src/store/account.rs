@@ -40,6 +40,19 @@ impl Store {
         Ok(super::from_ts(created))
     }
 
+    /// When the account was first served, if it is known.
+    pub async fn account_created(
+        &self,
+        account: &str,
+    ) -> super::Result<Option<time::OffsetDateTime>> {
+        let created: Option<i64> =
+            sqlx::query_scalar("SELECT create_date FROM accounts WHERE account_id = ?")
+                .bind(account)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(created.map(super::from_ts))
+    }
+
     pub async fn account_alias(&self, account: &str) -> StoreResult<Option<String>> {
         Ok(
             sqlx::query_scalar("SELECT alias FROM account_aliases WHERE account_id = ?")
