@@ -9,8 +9,8 @@
 pub mod context;
 mod resource;
 
-use crate::iam::simulate::principal_policies;
-use crate::policy::{self, Decision, InputPolicy, Layer, PolicySet};
+use crate::iam::simulate::{principal_policies, SourcePolicy};
+use crate::policy::{self, Decision, Layer, PolicySet};
 use crate::protocol::query::Query;
 use crate::protocol::{ApiError, ErrorCode, Operation, RequestContext};
 use crate::server::AppState;
@@ -76,6 +76,7 @@ pub async fn authorize(
     let Some(identity) = context::identity_arn(&ctx.principal) else {
         return Ok(());
     };
+    let caller = Caller::load(s, ctx, &identity).await?;
     let Some(spec) = op.spec() else {
         // The reference does not list the operation yet: only an administrator may call it.
         let action = format!("{}:{}", op.service().signing_name(), op.name());
@@ -83,11 +84,13 @@ pub async fn authorize(
             arn: "*".to_owned(),
             entity_id: None,
         }];
-        return deny_unless(s, ctx, &identity, &action, &everything, &[]).await;
+        return caller.check(s, ctx, &action, &everything, &[]).await;
     };
     let resources = resource::resolve(s, ctx, op, spec, query).await?;
     let extra = resource::condition_values(op, query);
-    deny_unless(s, ctx, &identity, spec.action, &resources, &extra).await?;
+    caller
+        .check(s, ctx, spec.action, &resources, &extra)
+        .await?;
     // Handing a role to a service needs iam:PassRole on that role too (IAM User Guide,
     // "Granting a user permissions to pass a role to an AWS service").
     if op == Operation::AddRoleToInstanceProfile {
@@ -101,93 +104,106 @@ pub async fn authorize(
                 Err(_) => return Ok(()),
             };
             let passed = [("iam:PassedToService", "ec2.amazonaws.com".to_owned())];
-            deny_unless(s, ctx, &identity, "iam:PassRole", &[role], &passed).await?;
+            caller
+                .check(s, ctx, "iam:PassRole", &[role], &passed)
+                .await?;
         }
     }
     Ok(())
 }
 
-/// Evaluates `action` on each of `resources`; the first denial is the answer (or, in audit
-/// mode, a log line).
-async fn deny_unless(
-    s: &AppState,
-    ctx: &RequestContext,
-    identity: &str,
-    action: &str,
-    resources: &[resource::Target],
-    extra: &[(&str, String)],
-) -> Result<(), ApiError> {
-    let policies = principal_policies(s, &ctx.account_id, identity).await?;
-    let mut request_context = context::request_context(ctx, &[]);
-    for (k, v) in extra {
-        request_context.insert(k, policy::ContextKeyType::String, vec![v.clone()]);
+/// The caller's policies and request context, loaded once per request for every check it
+/// needs.
+struct Caller {
+    identity: Vec<SourcePolicy>,
+    boundary: Option<SourcePolicy>,
+    session: Vec<SourcePolicy>,
+    /// The request context without the per-check keys (resource tags, the operation's keys).
+    context: policy::RequestContext,
+    /// The caller's ARN in the request's partition.
+    principal: String,
+}
+
+impl Caller {
+    async fn load(s: &AppState, ctx: &RequestContext, identity: &str) -> Result<Caller, ApiError> {
+        let policies = principal_policies(s, &ctx.account_id, identity).await?;
+        let mut context = context::request_context(ctx, &[]);
+        context::add_principal_tags(s, ctx, &mut context).await?;
+        Ok(Caller {
+            identity: policies.identity,
+            boundary: policies.boundary,
+            session: session_policies(s, &ctx.principal).await?,
+            context,
+            principal: crate::protocol::partition::view(&ctx.principal.arn(), ctx.partition()),
+        })
     }
-    context::add_principal_tags(s, ctx, &mut request_context).await?;
-    let session = session_policies(s, &ctx.principal).await?;
-    let set = PolicySet {
-        session: session
-            .iter()
-            .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
-            .collect(),
-        identity: policies
-            .identity
-            .iter()
-            .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
-            .collect(),
-        boundaries: policies
-            .boundary
-            .iter()
-            .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
-            .collect(),
-        ..PolicySet::default()
-    };
-    let partition = ctx.partition();
-    let principal = crate::protocol::partition::view(&ctx.principal.arn(), partition);
-    for target in resources {
-        let resource = crate::protocol::partition::view(&target.arn, partition);
-        // The resource's tags, as `aws:ResourceTag/KEY` and IAM's own `iam:ResourceTag/KEY`.
-        let mut context = request_context.clone();
-        if let Some(id) = &target.entity_id {
-            for t in s.store.tags(id).await? {
-                for prefix in ["aws:ResourceTag/", "iam:ResourceTag/"] {
-                    context.insert(
-                        &format!("{prefix}{}", t.key),
-                        policy::ContextKeyType::String,
-                        vec![t.value.clone()],
-                    );
+
+    /// Evaluates `action` on each of `resources`, with the operation's condition keys
+    /// `extra`; the first denial is the answer (or, in audit mode, a log line).
+    async fn check(
+        &self,
+        s: &AppState,
+        ctx: &RequestContext,
+        action: &str,
+        resources: &[resource::Target],
+        extra: &[(&str, String)],
+    ) -> Result<(), ApiError> {
+        let set = PolicySet {
+            session: self.session.iter().map(SourcePolicy::input).collect(),
+            identity: self.identity.iter().map(SourcePolicy::input).collect(),
+            boundaries: self.boundary.iter().map(SourcePolicy::input).collect(),
+            ..PolicySet::default()
+        };
+        let principal = &self.principal;
+        for target in resources {
+            let resource = crate::protocol::partition::view(&target.arn, ctx.partition());
+            let mut context = self.context.clone();
+            for (k, v) in extra {
+                context.insert(k, policy::ContextKeyType::String, vec![v.clone()]);
+            }
+            // The resource's tags, as `aws:ResourceTag/KEY` and IAM's own `iam:ResourceTag/KEY`.
+            if let Some(id) = &target.entity_id {
+                for t in s.store.tags(id).await? {
+                    for prefix in ["aws:ResourceTag/", "iam:ResourceTag/"] {
+                        context.insert(
+                            &format!("{prefix}{}", t.key),
+                            policy::ContextKeyType::String,
+                            vec![t.value.clone()],
+                        );
+                    }
                 }
             }
-        }
-        let request = policy::Request {
-            principal: &principal,
-            action,
-            resource: &resource,
-            resource_account: Some(&ctx.account_id),
-            context: &context,
-        };
-        let result = policy::evaluate(&set, &request);
-        if result.decision == Decision::Allowed {
-            continue;
-        }
-        let shown = if resource == "*" {
-            resource::listed_resource(ctx, action)
-        } else {
-            resource.clone()
-        };
-        let denial = denial(&principal, action, &shown, &result);
-        if s.enforce == Mode::Audit {
-            tracing::warn!(
-                principal = %principal,
+            let request = policy::Request {
+                principal,
                 action,
-                resource = %shown,
-                reason = %denial.message,
-                "audit: AWS would deny this request"
-            );
-            return Ok(());
+                resource: &resource,
+                resource_account: Some(&ctx.account_id),
+                context: &context,
+            };
+            let result = policy::evaluate(&set, &request);
+            if result.decision == Decision::Allowed {
+                continue;
+            }
+            let shown = if resource == "*" {
+                resource::listed_resource(ctx, action)
+            } else {
+                resource.clone()
+            };
+            let denial = denial(principal, action, &shown, &result);
+            if s.enforce == Mode::Audit {
+                tracing::warn!(
+                    principal = %principal,
+                    action,
+                    resource = %shown,
+                    reason = %denial.message,
+                    "audit: AWS would deny this request"
+                );
+                return Ok(());
+            }
+            return Err(denial);
         }
-        return Err(denial);
+        Ok(())
     }
-    Ok(())
 }
 
 /// The session policies of a role session, parsed: its inline policy and managed policies (a
@@ -195,7 +211,7 @@ async fn deny_unless(
 async fn session_policies(
     s: &AppState,
     principal: &crate::auth::Principal,
-) -> Result<Vec<crate::iam::simulate::SourcePolicy>, ApiError> {
+) -> Result<Vec<SourcePolicy>, ApiError> {
     let crate::auth::Principal::AssumedRole {
         session: Some(p), ..
     } = principal
@@ -209,7 +225,7 @@ async fn session_policies(
     if let Some(inline) = &p.inline {
         // Validated by AssumeRole; a document that no longer parses grants nothing.
         if let Ok(policy) = policy::Policy::parse(inline, policy::PolicyKind::Session) {
-            out.push(crate::iam::simulate::SourcePolicy {
+            out.push(SourcePolicy {
                 id: "SessionPolicy".to_owned(),
                 source_type: policy::PolicySourceType::None,
                 policy,
@@ -226,7 +242,7 @@ async fn session_policies(
     if out.is_empty() {
         // Session policies were given but none applies: the session may do nothing (a policy
         // that allows no real action, so denials read "no session policy allows").
-        out.push(crate::iam::simulate::SourcePolicy {
+        out.push(SourcePolicy {
             id: "SessionPolicy".to_owned(),
             source_type: policy::PolicySourceType::None,
             policy: policy::Policy::parse(

@@ -89,15 +89,24 @@ pub async fn create_virtual_mfa_device(
     })
 }
 
-fn now_secs(ctx: &RequestContext) -> u64 {
-    u64::try_from(ctx.now.unix_timestamp()).unwrap_or_default()
-}
-
-fn invalid_code(serial: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::InvalidAuthenticationCode,
-        format!("Authentication code for device is not valid. (Device: {serial})"),
-    )
+/// The time step of `code2` when `code1` and `code2` are two consecutive codes of the device
+/// (EnableMFADevice, ResyncMFADevice); InvalidAuthenticationCode otherwise.
+async fn paired_codes_step(
+    s: &AppState,
+    ctx: &RequestContext,
+    serial: &str,
+    code1: &str,
+    code2: &str,
+) -> Result<i64, ApiError> {
+    let device = s.store.mfa_device(&ctx.account_id, serial).await?;
+    let now = u64::try_from(ctx.now.unix_timestamp()).unwrap_or_default();
+    let step = mfa::consecutive_steps(&device.seed, code1, code2, now).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidAuthenticationCode,
+            format!("Authentication code for device is not valid. (Device: {serial})"),
+        )
+    })?;
+    Ok(i64::try_from(step).unwrap_or(i64::MAX))
 }
 
 /// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html>
@@ -106,23 +115,20 @@ pub async fn enable_mfa_device(
     ctx: &RequestContext,
     i: m::EnableMFADeviceRequest,
 ) -> Result<(), ApiError> {
-    let device = s
-        .store
-        .mfa_device(&ctx.account_id, &i.serial_number)
-        .await?;
-    let step = mfa::consecutive_steps(
-        &device.seed,
+    let step = paired_codes_step(
+        s,
+        ctx,
+        &i.serial_number,
         &i.authentication_code1,
         &i.authentication_code2,
-        now_secs(ctx),
     )
-    .ok_or_else(|| invalid_code(&i.serial_number))?;
+    .await?;
     s.store
         .enable_mfa_device(
             &ctx.account_id,
             &i.user_name,
             &i.serial_number,
-            i64::try_from(step).unwrap_or(i64::MAX),
+            step,
             ctx.now,
         )
         .await?;
@@ -278,24 +284,16 @@ pub async fn resync_mfa_device(
     ctx: &RequestContext,
     i: m::ResyncMFADeviceRequest,
 ) -> Result<(), ApiError> {
-    let device = s
-        .store
-        .mfa_device(&ctx.account_id, &i.serial_number)
-        .await?;
-    let step = mfa::consecutive_steps(
-        &device.seed,
+    let step = paired_codes_step(
+        s,
+        ctx,
+        &i.serial_number,
         &i.authentication_code1,
         &i.authentication_code2,
-        now_secs(ctx),
     )
-    .ok_or_else(|| invalid_code(&i.serial_number))?;
+    .await?;
     s.store
-        .resync_mfa_device(
-            &ctx.account_id,
-            &i.user_name,
-            &i.serial_number,
-            i64::try_from(step).unwrap_or(i64::MAX),
-        )
+        .resync_mfa_device(&ctx.account_id, &i.user_name, &i.serial_number, step)
         .await?;
     Ok(())
 }

@@ -21,6 +21,13 @@ pub struct SourcePolicy {
     pub policy: Policy,
 }
 
+impl SourcePolicy {
+    /// The policy as the evaluator takes it.
+    pub fn input(&self) -> InputPolicy<'_> {
+        InputPolicy::new(&self.id, self.source_type, &self.policy)
+    }
+}
+
 /// The policies that apply to a user, group or role.
 #[derive(Default)]
 pub struct PrincipalPolicies {
@@ -244,20 +251,9 @@ impl Simulation {
 
     fn run(&self, actions: &[String], resources: &[String]) -> Vec<m::EvaluationResult> {
         let set = PolicySet {
-            identity: self
-                .identity
-                .iter()
-                .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
-                .collect(),
-            boundaries: self
-                .boundaries
-                .iter()
-                .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy))
-                .collect(),
-            resource: self
-                .resource_policy
-                .as_ref()
-                .map(|p| InputPolicy::new(&p.id, p.source_type, &p.policy)),
+            identity: self.identity.iter().map(SourcePolicy::input).collect(),
+            boundaries: self.boundaries.iter().map(SourcePolicy::input).collect(),
+            resource: self.resource_policy.as_ref().map(SourcePolicy::input),
             ..PolicySet::default()
         };
         let mut results = Vec::new();

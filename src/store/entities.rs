@@ -59,7 +59,7 @@ pub mod quota {
     pub const POLICIES_PER_ACCOUNT: i64 = 1500;
 }
 
-type Tx<'a> = Transaction<'a, Sqlite>;
+pub(super) type Tx<'a> = Transaction<'a, Sqlite>;
 
 fn key(name: &str) -> String {
     name.to_lowercase()

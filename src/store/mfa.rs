@@ -1,7 +1,7 @@
 //! Virtual MFA devices: created unassigned, enabled for one user with two consecutive codes,
 //! and the newest accepted time step kept so that no code is accepted twice.
 
-use super::entities::{insert_tags, user_in, StoreError, StoreResult};
+use super::entities::{insert_tags, user_in, StoreError, StoreResult, Tx};
 use super::records::Tag;
 use super::{from_ts, ts, Store};
 use sqlx::Row;
@@ -42,6 +42,25 @@ fn row(r: &sqlx::sqlite::SqliteRow) -> MfaDeviceRec {
         last_step: r.get("last_step"),
         create_date: from_ts(r.get("create_date")),
     }
+}
+
+/// The user a device is enabled for (`None` when unassigned); NoSuchEntity when there is no
+/// such device in the account.
+async fn device_owner(tx: &mut Tx<'_>, account: &str, serial: &str) -> StoreResult<Option<String>> {
+    let owner: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT user_id FROM mfa_devices WHERE serial_number = ? AND account_id = ?",
+    )
+    .bind(serial)
+    .bind(account)
+    .fetch_optional(&mut **tx)
+    .await?;
+    owner.ok_or_else(|| no_such_device(serial))
+}
+
+fn not_users_device(serial: &str, user: &str) -> StoreError {
+    StoreError::NoSuchEntity(format!(
+        "MFA Device with serial number {serial} not found for user {user}."
+    ))
 }
 
 fn no_such_device(serial: &str) -> StoreError {
@@ -130,21 +149,10 @@ impl Store {
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
         let u = user_in(&mut tx, account, user).await?;
-        let owner: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT user_id FROM mfa_devices WHERE serial_number = ? AND account_id = ?",
-        )
-        .bind(serial)
-        .bind(account)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match owner {
-            None => return Err(no_such_device(serial)),
-            Some(Some(_)) => {
-                return Err(StoreError::EntityAlreadyExists(
-                    "MFA Device is already in use.".into(),
-                ))
-            }
-            Some(None) => {}
+        if device_owner(&mut tx, account, serial).await?.is_some() {
+            return Err(StoreError::EntityAlreadyExists(
+                "MFA Device is already in use.".into(),
+            ));
         }
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mfa_devices WHERE user_id = ?")
             .bind(&u.user_id)
@@ -180,9 +188,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "MFA Device with serial number {serial} not found for user {user}."
-            )));
+            return Err(not_users_device(serial, user));
         }
         tx.commit().await?;
         Ok(())
@@ -190,19 +196,8 @@ impl Store {
 
     pub async fn delete_mfa_device(&self, account: &str, serial: &str) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let owner: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT user_id FROM mfa_devices WHERE serial_number = ? AND account_id = ?",
-        )
-        .bind(serial)
-        .bind(account)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match owner {
-            None => return Err(no_such_device(serial)),
-            Some(Some(_)) => {
-                return Err(StoreError::DeleteConflict("VMFA Device in use.".into()));
-            }
-            Some(None) => {}
+        if device_owner(&mut tx, account, serial).await?.is_some() {
+            return Err(StoreError::DeleteConflict("VMFA Device in use.".into()));
         }
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(serial)
@@ -235,9 +230,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "MFA Device with serial number {serial} not found for user {user}."
-            )));
+            return Err(not_users_device(serial, user));
         }
         tx.commit().await?;
         Ok(())

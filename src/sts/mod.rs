@@ -103,21 +103,16 @@ impl StsApi for AppState {
         if i.source_identity.is_some() {
             actions.push("sts:SetSourceIdentity");
         }
-        for action in actions {
-            let trusted = trust::allows(
-                self,
-                ctx,
-                &role,
-                action,
-                &i.role_session_name,
-                i.external_id.as_deref(),
-                i.source_identity.as_deref(),
-                &tags,
-            )
-            .await?;
-            if !trusted {
-                return Err(access_denied(ctx, action, &i.role_arn));
-            }
+        let trust_request = trust::TrustRequest {
+            session_name: &i.role_session_name,
+            external_id: i.external_id.as_deref(),
+            source_identity: i.source_identity.as_deref(),
+            tags: &tags,
+        };
+        if let Some(refused) =
+            trust::first_refused(self, ctx, &role, &actions, &trust_request).await?
+        {
+            return Err(access_denied(ctx, refused, &i.role_arn));
         }
         // A source identity, once set, stays through role chaining and cannot change.
         let inherited = caller_source_identity(ctx);
