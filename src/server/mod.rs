@@ -1,5 +1,5 @@
-//! The HTTP server: one endpoint for the IAM and STS query protocol, plus `/_iamlocal/health`
-//! and `/_iamlocal/reset`.
+//! The HTTP server: one endpoint for the IAM and STS query protocol, plus `/_iamlocal/health`,
+//! `/_iamlocal/reset` and `/_iamlocal/clock`.
 
 mod framing;
 mod healthcheck;
@@ -132,11 +132,8 @@ async fn clock(
             ),
         );
     }
-    if headers.contains_key(axum::http::header::ORIGIN) {
-        return (
-            StatusCode::FORBIDDEN,
-            Json(serde_json::json!({ "status": "refused", "reason": "cross-origin request" })),
-        );
+    if let Some(refused) = refuse_browsers(&headers, "cross-origin request") {
+        return refused;
     }
     let advance = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
@@ -159,14 +156,24 @@ async fn clock(
     )
 }
 
-async fn reset(State(state): State<AppState>, headers: axum::http::HeaderMap) -> impl IntoResponse {
-    // Browsers send Origin on cross-site requests; test suites and tools do not. Refusing it
-    // keeps a web page the developer happens to open from wiping the server.
-    if headers.contains_key(axum::http::header::ORIGIN) {
-        return (
+/// Browsers send `Origin` on cross-site requests; test suites and tools do not. Refusing it
+/// keeps a web page the developer happens to open from changing the server (wiping it, moving
+/// its clock).
+fn refuse_browsers(
+    headers: &axum::http::HeaderMap,
+    reason: &str,
+) -> Option<(StatusCode, Json<serde_json::Value>)> {
+    headers.contains_key(axum::http::header::ORIGIN).then(|| {
+        (
             StatusCode::FORBIDDEN,
-            Json(serde_json::json!({ "status": "refused", "reason": "cross-origin reset" })),
-        );
+            Json(serde_json::json!({ "status": "refused", "reason": reason })),
+        )
+    })
+}
+
+async fn reset(State(state): State<AppState>, headers: axum::http::HeaderMap) -> impl IntoResponse {
+    if let Some(refused) = refuse_browsers(&headers, "cross-origin reset") {
+        return refused;
     }
     match state.store.reset().await {
         Ok(()) => (

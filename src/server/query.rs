@@ -57,8 +57,7 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
             Ok(Ok(body)) => body,
             Ok(Err(e)) => {
                 let too_large = std::error::Error::source(&e)
-                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                    || e.to_string().contains("length limit");
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
                 return Err(if too_large {
                     ApiError::new(
                         ErrorCode::ValidationError,
