@@ -477,6 +477,36 @@ async fn resource_tags_decide_abac() {
             &no_identity_policy("iam:GetRole")
         )
     );
+    // Decisions follow tag changes at once: the resource's tags, then the caller's.
+    let tag = |k: &str, v: &str| {
+        aws_sdk_iam::types::Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .unwrap()
+    };
+    root.tag_role()
+        .role_name("blue-app")
+        .tags(tag("team", "red"))
+        .send()
+        .await
+        .unwrap();
+    iam.get_role().role_name("blue-app").send().await.unwrap();
+    root.tag_user()
+        .user_name("red")
+        .tags(tag("team", "green"))
+        .send()
+        .await
+        .unwrap();
+    let f = failure(iam.get_role().role_name("red-app").send().await);
+    assert_eq!(f.code, "AccessDenied");
+    root.untag_user()
+        .user_name("red")
+        .tag_keys("team")
+        .send()
+        .await
+        .unwrap();
+    failure(iam.get_role().role_name("blue-app").send().await);
     server.stop().await;
 }
 

@@ -117,18 +117,18 @@ pub async fn add_principal_tags(
         } => &a.tags,
         _ => &[],
     };
-    for t in s.store.tags(id).await? {
+    for (key, value) in super::tags(s, id).await?.iter() {
         // A session tag overrides the role's tag of the same key (keys ignore case).
         if session_tags
             .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case(&t.key))
+            .any(|(k, _)| k.eq_ignore_ascii_case(key))
         {
             continue;
         }
         context.insert(
-            &format!("aws:PrincipalTag/{}", t.key),
+            &format!("aws:PrincipalTag/{key}"),
             ContextKeyType::String,
-            vec![t.value],
+            vec![value.clone()],
         );
     }
     for (k, v) in session_tags {

@@ -6,14 +6,35 @@
 //! ([`crate::protocol::generated::authz`]); [`resource`] turns a request into the ARNs it acts
 //! on; [`context`] builds the request context shared with the trust check and the simulator.
 
+mod cache;
 pub mod context;
+pub mod policies;
 mod resource;
 
-use crate::iam::simulate::{principal_policies, SourcePolicy};
 use crate::policy::{self, Decision, Layer, PolicySet};
 use crate::protocol::query::Query;
 use crate::protocol::{ApiError, ErrorCode, Operation, RequestContext};
 use crate::server::AppState;
+use cache::Memo;
+use policies::{principal_policies, PrincipalPolicies, SourcePolicy};
+use std::sync::Arc;
+
+/// A session's inline policy and managed policy ARNs, the key of its compiled policies.
+type SessionKey = (Option<String>, Vec<String>);
+
+/// What authorization derives from the store, valid until the next committed write: a
+/// principal whose policies did not change is authorized without touching the disk.
+#[derive(Default)]
+pub struct Caches {
+    /// A user's or role's identity policies and boundary, compiled, by its ARN.
+    principals: Memo<String, Arc<PrincipalPolicies>>,
+    /// A role session's session policies, compiled, by the inline text and managed ARNs.
+    sessions: Memo<SessionKey, Arc<Vec<SourcePolicy>>>,
+    /// An entity's tags, by its unique id.
+    tags: Memo<String, Arc<Vec<(String, String)>>>,
+    /// What a resource named in a request resolves to: its ARN and unique id.
+    pub(crate) targets: Memo<resource::TargetKey, Option<resource::Target>>,
+}
 
 /// Whether requests are authorized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -95,13 +116,10 @@ pub async fn authorize(
     // "Granting a user permissions to pass a role to an AWS service").
     if op == Operation::AddRoleToInstanceProfile {
         if let Some(role) = query.get("RoleName") {
-            let role = match s.store.role(&ctx.account_id, role).await {
-                Ok(r) => resource::Target {
-                    arn: r.arn,
-                    entity_id: Some(r.role_id),
-                },
-                // A missing role is the operation's own NoSuchEntity.
-                Err(_) => return Ok(()),
+            // A missing role is the operation's own NoSuchEntity.
+            let Some(role) = resource::stored(s, &ctx.account_id, "role", "RoleName", role).await
+            else {
+                return Ok(());
             };
             let passed = [("iam:PassedToService", "ec2.amazonaws.com".to_owned())];
             caller
@@ -115,9 +133,8 @@ pub async fn authorize(
 /// The caller's policies and request context, loaded once per request for every check it
 /// needs.
 struct Caller {
-    identity: Vec<SourcePolicy>,
-    boundary: Option<SourcePolicy>,
-    session: Vec<SourcePolicy>,
+    policies: Arc<PrincipalPolicies>,
+    session: Arc<Vec<SourcePolicy>>,
     /// The request context without the per-check keys (resource tags, the operation's keys).
     context: policy::RequestContext,
     /// The caller's ARN in the request's partition.
@@ -126,12 +143,11 @@ struct Caller {
 
 impl Caller {
     async fn load(s: &AppState, ctx: &RequestContext, identity: &str) -> Result<Caller, ApiError> {
-        let policies = principal_policies(s, &ctx.account_id, identity).await?;
+        let policies = identity_policies(s, &ctx.account_id, identity).await?;
         let mut context = context::request_context(ctx, &[]);
         context::add_principal_tags(s, ctx, &mut context).await?;
         Ok(Caller {
-            identity: policies.identity,
-            boundary: policies.boundary,
+            policies,
             session: session_policies(s, &ctx.principal).await?,
             context,
             principal: crate::protocol::partition::view(&ctx.principal.arn(), ctx.partition()),
@@ -150,8 +166,18 @@ impl Caller {
     ) -> Result<(), ApiError> {
         let set = PolicySet {
             session: self.session.iter().map(SourcePolicy::input).collect(),
-            identity: self.identity.iter().map(SourcePolicy::input).collect(),
-            boundaries: self.boundary.iter().map(SourcePolicy::input).collect(),
+            identity: self
+                .policies
+                .identity
+                .iter()
+                .map(SourcePolicy::input)
+                .collect(),
+            boundaries: self
+                .policies
+                .boundary
+                .iter()
+                .map(SourcePolicy::input)
+                .collect(),
             ..PolicySet::default()
         };
         let principal = &self.principal;
@@ -163,12 +189,12 @@ impl Caller {
             }
             // The resource's tags, as `aws:ResourceTag/KEY` and IAM's own `iam:ResourceTag/KEY`.
             if let Some(id) = &target.entity_id {
-                for t in s.store.tags(id).await? {
+                for (key, value) in tags(s, id).await?.iter() {
                     for prefix in ["aws:ResourceTag/", "iam:ResourceTag/"] {
                         context.insert(
-                            &format!("{prefix}{}", t.key),
+                            &format!("{prefix}{key}"),
                             policy::ContextKeyType::String,
-                            vec![t.value.clone()],
+                            vec![value.clone()],
                         );
                     }
                 }
@@ -206,21 +232,73 @@ impl Caller {
     }
 }
 
-/// The session policies of a role session, parsed: its inline policy and managed policies (a
-/// managed policy that no longer exists contributes nothing).
-async fn session_policies(
+/// The identity policies and boundary of the user or role `arn`, compiled once per generation.
+pub async fn identity_policies(
+    s: &AppState,
+    account: &str,
+    arn: &str,
+) -> Result<Arc<PrincipalPolicies>, ApiError> {
+    let generation = s.store.generation();
+    if let Some(p) = s.authz.principals.get(generation, arn) {
+        return Ok(p);
+    }
+    let p = Arc::new(principal_policies(s, account, arn).await?);
+    s.authz
+        .principals
+        .put(generation, arn.to_owned(), p.clone());
+    Ok(p)
+}
+
+/// An entity's tags, as key and value.
+pub async fn tags(s: &AppState, entity_id: &str) -> Result<Arc<Vec<(String, String)>>, ApiError> {
+    let generation = s.store.generation();
+    if let Some(t) = s.authz.tags.get(generation, entity_id) {
+        return Ok(t);
+    }
+    let t: Arc<Vec<(String, String)>> = Arc::new(
+        s.store
+            .tags(entity_id)
+            .await?
+            .into_iter()
+            .map(|t| (t.key, t.value))
+            .collect(),
+    );
+    s.authz
+        .tags
+        .put(generation, entity_id.to_owned(), t.clone());
+    Ok(t)
+}
+
+/// The session policies of a role session, compiled once per generation.
+pub(crate) async fn session_policies(
     s: &AppState,
     principal: &crate::auth::Principal,
-) -> Result<Vec<SourcePolicy>, ApiError> {
+) -> Result<Arc<Vec<SourcePolicy>>, ApiError> {
     let crate::auth::Principal::AssumedRole {
         session: Some(p), ..
     } = principal
     else {
-        return Ok(Vec::new());
+        return Ok(Arc::default());
     };
     if !p.has_policies() {
-        return Ok(Vec::new());
+        return Ok(Arc::default());
     }
+    let generation = s.store.generation();
+    let key = (p.inline.clone(), p.arns.clone());
+    if let Some(found) = s.authz.sessions.get(generation, &key) {
+        return Ok(found);
+    }
+    let compiled = Arc::new(compile_session_policies(s, p).await?);
+    s.authz.sessions.put(generation, key, compiled.clone());
+    Ok(compiled)
+}
+
+/// A role session's inline policy and managed policies, parsed (a managed policy that no
+/// longer exists contributes nothing).
+async fn compile_session_policies(
+    s: &AppState,
+    p: &crate::auth::SessionAttributes,
+) -> Result<Vec<SourcePolicy>, ApiError> {
     let mut out = Vec::new();
     if let Some(inline) = &p.inline {
         // Validated by AssumeRole; a document that no longer parses grants nothing.
@@ -233,9 +311,7 @@ async fn session_policies(
         }
     }
     for arn in &p.arns {
-        if let Ok(managed) =
-            crate::iam::simulate::managed_policy(s, arn, policy::PolicyKind::Session).await
-        {
+        if let Ok(managed) = policies::managed_policy(s, arn, policy::PolicyKind::Session).await {
             out.push(managed);
         }
     }

@@ -71,11 +71,53 @@ async fn one(
             _ => None,
         });
     };
-    if member.ends_with("Arn") {
+    if member.ends_with("Arn") && !value.contains(&format!(":{ty}/")) {
         // A whole ARN; `PolicySourceArn` and `Arn` may name any of several types.
-        if !value.contains(&format!(":{ty}/")) {
-            return Ok(None);
-        }
+        return Ok(None);
+    }
+    if let Some(found) = stored(s, account, ty, member, value).await {
+        return Ok(Some(found));
+    }
+    let path = if is_create(op) {
+        query.get("Path").unwrap_or("/")
+    } else {
+        "/"
+    };
+    Ok(Some(Target::new(format!(
+        "arn:aws:iam::{account}:{ty}{path}{value}"
+    ))))
+}
+
+/// Account, resource type, input member and its value: what a resource named in a request
+/// resolves from.
+pub(crate) type TargetKey = (String, &'static str, &'static str, String);
+
+/// The stored entity a request's member names, kept until the next write.
+pub(super) async fn stored(
+    s: &AppState,
+    account: &str,
+    ty: &'static str,
+    member: &'static str,
+    value: &str,
+) -> Option<Target> {
+    let generation = s.store.generation();
+    let key = (account.to_owned(), ty, member, value.to_owned());
+    if let Some(found) = s.authz.targets.get(generation, &key) {
+        return found;
+    }
+    let found = lookup(s, account, ty, member, value).await;
+    s.authz.targets.put(generation, key, found.clone());
+    found
+}
+
+async fn lookup(
+    s: &AppState,
+    account: &str,
+    ty: &'static str,
+    member: &'static str,
+    value: &str,
+) -> Option<Target> {
+    if member.ends_with("Arn") {
         let entity_id = match ty {
             "policy" => s.store.policy(value).await.ok().map(|p| p.policy_id),
             "role" => match value.rsplit_once('/') {
@@ -90,12 +132,12 @@ async fn one(
             },
             _ => None,
         };
-        return Ok(Some(Target {
+        return Some(Target {
             arn: value.to_owned(),
             entity_id,
-        }));
+        });
     }
-    let stored = match (ty, member) {
+    let (arn, entity_id) = match (ty, member) {
         ("user", "UserName") => s
             .store
             .user(account, value)
@@ -132,16 +174,8 @@ async fn one(
         }
         ("mfa", "SerialNumber") if value.starts_with("arn:") => Some((value.to_owned(), None)),
         _ => None,
-    };
-    let path = if is_create(op) {
-        query.get("Path").unwrap_or("/")
-    } else {
-        "/"
-    };
-    Ok(Some(match stored {
-        Some((arn, entity_id)) => Target { arn, entity_id },
-        None => Target::new(format!("arn:aws:iam::{account}:{ty}{path}{value}")),
-    }))
+    }?;
+    Some(Target { arn, entity_id })
 }
 
 /// Operations whose `Path` member places the entity they create.

@@ -35,6 +35,8 @@ pub struct AppState {
     pub enforce: crate::authz::Mode,
     /// Whether `POST /_iamlocal/clock` is served.
     pub clock_control: bool,
+    /// What authorization derives from the store, kept until the next write.
+    pub authz: Arc<crate::authz::Caches>,
 }
 
 /// Startup failures, each naming what was wrong.
@@ -82,6 +84,7 @@ impl AppState {
             read_timeout: config.read_timeout,
             enforce: config.enforce,
             clock_control: config.clock_control,
+            authz: Arc::default(),
         })
     }
 }

@@ -68,7 +68,7 @@ impl Store {
         let owner: Option<String> =
             sqlx::query_scalar("SELECT account_id FROM account_aliases WHERE alias = ?")
                 .bind(alias)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         if owner.is_some_and(|o| o != account) {
             return Err(StoreError::EntityAlreadyExists(format!(
@@ -81,7 +81,7 @@ impl Store {
         )
         .bind(account)
         .bind(alias)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         tx.commit().await?;
         Ok(())

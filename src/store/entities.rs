@@ -365,7 +365,7 @@ impl Store {
             .bind(&rec.arn)
             .bind(ts(now))
             .bind(boundary)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &rec.user_id, tags).await?;
         tx.commit().await?;
@@ -426,7 +426,7 @@ impl Store {
                 "arn:aws:iam::{account}:user{final_path}{final_name}"
             ))
             .bind(&user.user_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         self.credentials_changed();
@@ -482,15 +482,15 @@ impl Store {
         .await?;
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE subject_id = ?")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM users WHERE user_id = ?")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         self.credentials_changed();
@@ -541,7 +541,7 @@ impl Store {
             sqlx::query("DELETE FROM tags WHERE entity_id = ? AND lower(key) = lower(?)")
                 .bind(&id)
                 .bind(k)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         tx.commit().await?;
@@ -603,7 +603,7 @@ impl Store {
             .bind(path)
             .bind(&rec.arn)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(rec)
@@ -674,7 +674,7 @@ impl Store {
             "arn:aws:iam::{account}:group{final_path}{final_name}"
         ))
         .bind(&group.group_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -707,7 +707,7 @@ impl Store {
         .await?;
         sqlx::query("DELETE FROM groups WHERE group_id = ?")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -729,7 +729,7 @@ impl Store {
         )
         .bind(&g.group_id)
         .bind(&u.user_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if already > 0 {
             return Ok(());
@@ -751,7 +751,7 @@ impl Store {
             .bind(&g.group_id)
             .bind(&u.user_id)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -770,7 +770,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
             .bind(&g.group_id)
             .bind(&u.user_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NoSuchEntity(format!(
@@ -822,7 +822,7 @@ impl Store {
             .bind(&u.user_id)
             .bind(rec.secret_access_key.expose())
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         self.credentials_changed();
@@ -856,7 +856,7 @@ impl Store {
         let u = user_in(&mut tx, account, user).await?;
         let rows = sqlx::query("SELECT k.*, u.name AS user_name FROM access_keys k JOIN users u ON u.user_id = k.user_id WHERE k.user_id = ? ORDER BY k.create_date, k.access_key_id")
             .bind(&u.user_id)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
         Ok(rows.iter().map(|r| self.key_row(r)).collect())
     }
@@ -909,7 +909,7 @@ impl Store {
         sqlx::query("UPDATE access_keys SET status = ? WHERE access_key_id = ?")
             .bind(if active { "Active" } else { "Inactive" })
             .bind(access_key_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         self.credentials_changed();
@@ -926,7 +926,7 @@ impl Store {
         Self::key_of_user(&mut tx, account, user, access_key_id).await?;
         sqlx::query("DELETE FROM access_keys WHERE access_key_id = ?")
             .bind(access_key_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         self.cache.forget_used(access_key_id);
@@ -997,7 +997,7 @@ impl Store {
             .bind(description)
             .bind(max_session_duration)
             .bind(boundary)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &rec.role_id, tags).await?;
         tx.commit().await?;
@@ -1043,7 +1043,7 @@ impl Store {
             .bind(description)
             .bind(max_session_duration)
             .bind(&role.role_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let updated = role_in(&mut tx, account, name).await?;
         tx.commit().await?;
@@ -1061,7 +1061,7 @@ impl Store {
         sqlx::query("UPDATE roles SET assume_role_policy = ? WHERE role_id = ?")
             .bind(document)
             .bind(&role.role_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -1094,15 +1094,15 @@ impl Store {
         .await?;
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE subject_id = ?")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM roles WHERE role_id = ?")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         self.sessions_changed(id).await;
@@ -1131,7 +1131,7 @@ impl Store {
         )
         .bind(account)
         .bind(key(name))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if exists > 0 {
             return Err(StoreError::EntityAlreadyExists(format!(
@@ -1163,13 +1163,13 @@ impl Store {
             .bind(description)
             .bind(ts(now))
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("INSERT INTO policy_versions (policy_id, version_id, number, document, create_date) VALUES (?, 'v1', 1, ?, ?)")
             .bind(&id)
             .bind(document)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &id, tags).await?;
         tx.commit().await?;
@@ -1224,7 +1224,7 @@ impl Store {
         let mut tx = self.write().await?;
         let id: Option<String> = sqlx::query_scalar("SELECT policy_id FROM policies WHERE arn = ?")
             .bind(arn)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let id = id.ok_or_else(|| no_such_policy(arn))?;
         refuse_if_any(
@@ -1248,11 +1248,11 @@ impl Store {
         }
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(&id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM policies WHERE policy_id = ?")
             .bind(&id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -1304,7 +1304,7 @@ impl Store {
         let mut tx = self.write().await?;
         let row = sqlx::query("SELECT policy_id, next_version FROM policies WHERE arn = ?")
             .bind(arn)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| no_such_policy(arn))?;
         let id: String = row.get(0);
@@ -1329,14 +1329,14 @@ impl Store {
             .bind(number)
             .bind(document)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("UPDATE policies SET next_version = next_version + 1, update_date = ?, default_version_id = CASE WHEN ? THEN ? ELSE default_version_id END WHERE policy_id = ?")
             .bind(ts(now))
             .bind(set_default)
             .bind(&version_id)
             .bind(&id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(PolicyVersionRec {
@@ -1386,7 +1386,7 @@ impl Store {
         sqlx::query("DELETE FROM policy_versions WHERE policy_id = ? AND version_id = ?")
             .bind(&policy_id)
             .bind(version_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -1406,7 +1406,7 @@ impl Store {
         .bind(version_id)
         .bind(ts(now))
         .bind(&policy_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -1429,7 +1429,7 @@ impl Store {
         if !policy_arn.starts_with("arn:aws:iam::aws:policy/") {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policies WHERE arn = ?")
                 .bind(policy_arn)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
             if n == 0 {
                 return Err(no_such_policy(policy_arn));
@@ -1439,7 +1439,7 @@ impl Store {
             .bind(ty.as_str())
             .bind(&id)
             .bind(policy_arn)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         if attached > 0 {
             return Ok(());
@@ -1449,7 +1449,7 @@ impl Store {
         )
         .bind(ty.as_str())
         .bind(&id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if n >= quota::MANAGED_POLICIES_PER_ENTITY {
             let what = match ty {
@@ -1468,7 +1468,7 @@ impl Store {
             .bind(ty.as_str())
             .bind(&id)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -1487,7 +1487,7 @@ impl Store {
             .bind(ty.as_str())
             .bind(&id)
             .bind(policy_arn)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NoSuchEntity(format!(
@@ -1577,7 +1577,7 @@ impl Store {
             .bind(&id)
             .bind(policy_name)
             .bind(document)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -1603,7 +1603,7 @@ impl Store {
             .bind(ty.as_str())
             .bind(&id)
             .bind(policy_name)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         doc.map(|d| (policy_name.to_owned(), d))
             .ok_or_else(|| Self::no_such_inline(ty, policy_name))
@@ -1624,7 +1624,7 @@ impl Store {
         .bind(ty.as_str())
         .bind(&id)
         .bind(policy_name)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(Self::no_such_inline(ty, policy_name));
@@ -1699,7 +1699,7 @@ impl Store {
         sqlx::query(sql)
             .bind(boundary)
             .bind(&id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())

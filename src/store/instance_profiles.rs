@@ -78,7 +78,7 @@ impl Store {
         let n: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM instance_profiles WHERE account_id = ?")
                 .bind(account)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         if n >= INSTANCE_PROFILES_PER_ACCOUNT {
             return Err(StoreError::LimitExceeded(format!(
@@ -101,7 +101,7 @@ impl Store {
             .bind(path)
             .bind(&rec.arn)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         super::entities::insert_tags(&mut tx, &rec.instance_profile_id, tags).await?;
         tx.commit().await?;
@@ -156,7 +156,7 @@ impl Store {
             "SELECT COUNT(*) FROM instance_profile_roles WHERE instance_profile_id = ?",
         )
         .bind(&p.instance_profile_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if n > 0 {
             return Err(StoreError::DeleteConflict(
@@ -165,11 +165,11 @@ impl Store {
         }
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(&p.instance_profile_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM instance_profiles WHERE instance_profile_id = ?")
             .bind(&p.instance_profile_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -188,7 +188,7 @@ impl Store {
             "SELECT COUNT(*) FROM instance_profile_roles WHERE instance_profile_id = ?",
         )
         .bind(&p.instance_profile_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if n >= ROLES_PER_INSTANCE_PROFILE {
             return Err(StoreError::LimitExceeded(format!(
@@ -200,7 +200,7 @@ impl Store {
         )
         .bind(&p.instance_profile_id)
         .bind(&r.role_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -220,7 +220,7 @@ impl Store {
         )
         .bind(&p.instance_profile_id)
         .bind(&r.role_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NoSuchEntity(format!(

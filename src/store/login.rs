@@ -109,7 +109,7 @@ impl Store {
         let exists: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM login_profiles WHERE user_id = ?")
                 .bind(&u.user_id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         if exists > 0 {
             return Err(StoreError::EntityAlreadyExists(format!(
@@ -122,7 +122,7 @@ impl Store {
             .bind(password_hash)
             .bind(reset_required)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(LoginProfileRec {
@@ -138,7 +138,7 @@ impl Store {
         let u = user_in(&mut tx, account, user).await?;
         let row = sqlx::query("SELECT * FROM login_profiles WHERE user_id = ?")
             .bind(&u.user_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| no_profile(&u.name))?;
         Ok(LoginProfileRec {
@@ -165,7 +165,7 @@ impl Store {
         .bind(password_hash)
         .bind(reset_required)
         .bind(&u.user_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(no_profile(&u.name));
@@ -179,7 +179,7 @@ impl Store {
         let u = user_in(&mut tx, account, user).await?;
         let done = sqlx::query("DELETE FROM login_profiles WHERE user_id = ?")
             .bind(&u.user_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(no_profile(&u.name));

@@ -85,7 +85,7 @@ impl Store {
         let exists: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM mfa_devices WHERE serial_number = ?")
                 .bind(serial)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         if exists > 0 {
             return Err(StoreError::EntityAlreadyExists(
@@ -99,7 +99,7 @@ impl Store {
             .bind(path)
             .bind(seed)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, serial, tags).await?;
         tx.commit().await?;
@@ -156,7 +156,7 @@ impl Store {
         }
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mfa_devices WHERE user_id = ?")
             .bind(&u.user_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         if count >= MFA_DEVICES_PER_USER {
             return Err(StoreError::LimitExceeded(format!(
@@ -168,7 +168,7 @@ impl Store {
             .bind(ts(now))
             .bind(step)
             .bind(serial)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -185,7 +185,7 @@ impl Store {
         let done = sqlx::query("UPDATE mfa_devices SET user_id = NULL, enable_date = NULL WHERE serial_number = ? AND user_id = ?")
             .bind(serial)
             .bind(&u.user_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(not_users_device(serial, user));
@@ -201,11 +201,11 @@ impl Store {
         }
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(serial)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM mfa_devices WHERE serial_number = ?")
             .bind(serial)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -227,7 +227,7 @@ impl Store {
         .bind(step)
         .bind(serial)
         .bind(&u.user_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(not_users_device(serial, user));

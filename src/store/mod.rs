@@ -36,6 +36,41 @@ pub struct Store {
     /// connection closes, and the pool may close its connection (a cancelled query, an
     /// error); this one keeps the database, and every entity in it, alive.
     _anchor: Option<std::sync::Arc<tokio::sync::Mutex<SqliteConnection>>>,
+    /// Counts committed writes (see [`Store::generation`]).
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// A transaction of the store. A write transaction counts itself in the store's generation
+/// once it has committed.
+pub(crate) struct Txn {
+    tx: Transaction<'static, Sqlite>,
+    generation: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+impl Txn {
+    pub(crate) async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        // INVARIANT: bumped after the commit and before the write is answered, so a value
+        // derived under the previous generation is never served to a client that saw the
+        // write succeed; one derived while the write was in flight is thrown away with it.
+        if let Some(g) = self.generation {
+            g.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Txn {
+    type Target = Transaction<'static, Sqlite>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Txn {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 /// The kind of principal a managed or inline policy belongs to.
@@ -124,6 +159,7 @@ impl Store {
             cache: std::sync::Arc::new(CredentialCache::new(root_access_key_id.to_owned(), root)),
             reload: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             _anchor: anchor,
+            generation: Default::default(),
         };
         store.load_sessions(None).await?;
         Ok(store)
@@ -137,13 +173,26 @@ impl Store {
     /// first read, so the checks a write makes (exists? under quota?) and the write itself see
     /// one state, and concurrent writers queue on the busy timeout instead of failing to
     /// upgrade a read lock (`SQLITE_BUSY`) halfway through.
-    pub(crate) async fn write(&self) -> Result<Transaction<'static, Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    pub(crate) async fn write(&self) -> Result<Txn> {
+        Ok(Txn {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            generation: Some(self.generation.clone()),
+        })
     }
 
     /// Starts a read-only transaction: one consistent snapshot for several SELECTs.
-    pub(crate) async fn read(&self) -> Result<Transaction<'static, Sqlite>> {
-        self.pool.begin().await
+    pub(crate) async fn read(&self) -> Result<Txn> {
+        Ok(Txn {
+            tx: self.pool.begin().await?,
+            generation: None,
+        })
+    }
+
+    /// The number of write transactions committed since the store opened. Whatever is derived
+    /// from stored entities (compiled policy sets, resolved ARNs, tags) stays valid while it
+    /// does not change.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Deletes every IAM/STS entity; the root credentials (configuration) stay.
@@ -170,7 +219,7 @@ impl Store {
             "users",
         ] {
             sqlx::query(&format!("DELETE FROM {table}"))
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         tx.commit().await?;
@@ -302,7 +351,7 @@ impl Store {
         .bind(s.session_policy_columns().1)
         .bind(s.mfa_time.map(ts))
         .bind(s.session_tags_column())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if s.kind == "assumed-role" {
             sqlx::query(
@@ -311,7 +360,7 @@ impl Store {
             .bind(ts(s.created))
             .bind(&s.region)
             .bind(&s.subject_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         tx.commit().await?;
@@ -355,7 +404,7 @@ impl Store {
             .bind(&used.service)
             .bind(&used.region)
             .bind(&id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         tx.commit().await

@@ -42,7 +42,7 @@ impl Store {
         let mut tx = self.write().await?;
         let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM oidc_providers WHERE arn = ?")
             .bind(&p.arn)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         if exists > 0 {
             return Err(StoreError::EntityAlreadyExists(format!(
@@ -57,7 +57,7 @@ impl Store {
             .bind(to_json(&p.client_ids))
             .bind(to_json(&p.thumbprints))
             .bind(ts(p.create_date))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &p.arn, tags).await?;
         tx.commit().await?;
@@ -94,14 +94,14 @@ impl Store {
         let done = sqlx::query("DELETE FROM oidc_providers WHERE arn = ? AND account_id = ?")
             .bind(arn)
             .bind(account)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(no_such_provider(arn));
         }
         sqlx::query("DELETE FROM tags WHERE entity_id = ?")
             .bind(arn)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -118,7 +118,7 @@ impl Store {
         let r = sqlx::query("SELECT * FROM oidc_providers WHERE arn = ? AND account_id = ?")
             .bind(arn)
             .bind(account)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| no_such_provider(arn))?;
         let mut p = OidcProviderRec {
@@ -133,7 +133,7 @@ impl Store {
             .bind(to_json(&p.client_ids))
             .bind(to_json(&p.thumbprints))
             .bind(arn)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())

@@ -3,7 +3,8 @@
 //! engine as AWS evaluates a same-account `sts:AssumeRole` request.
 
 use crate::authz::context::{add_principal_tags, identity_arn, request_context};
-use crate::iam::simulate::{principal_policies, PrincipalPolicies, SourcePolicy};
+use crate::authz::policies::SourcePolicy;
+use crate::authz::{identity_policies, session_policies};
 use crate::policy::{
     self, Decision, InputPolicy, Layer, Policy, PolicyKind, PolicySet, PolicySourceType,
 };
@@ -36,9 +37,11 @@ pub async fn first_refused<'x>(
         return Ok(actions.first().copied());
     };
     let caller_policies = match identity_arn(&ctx.principal) {
-        Some(arn) => principal_policies(s, &ctx.account_id, &arn).await?,
-        None => PrincipalPolicies::default(),
+        Some(arn) => identity_policies(s, &ctx.account_id, &arn).await?,
+        None => Default::default(),
     };
+    // A role session chaining into another role is limited by its own session policies too.
+    let session = session_policies(s, &ctx.principal).await?;
     let mut context = request_context(
         ctx,
         &[
@@ -63,6 +66,7 @@ pub async fn first_refused<'x>(
         );
     }
     let set = PolicySet {
+        session: session.iter().map(SourcePolicy::input).collect(),
         identity: caller_policies
             .identity
             .iter()
