@@ -53,6 +53,28 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         }
         map.1.insert(key, value);
     }
+
+    /// The value for `key` under `generation`: kept, or derived by `load` and then kept.
+    /// `generation` must be read before `load` runs, so a write during the load is not hidden.
+    /// The load is boxed: it runs only on a miss, and a hit's future stays small.
+    pub async fn get_or_load<Q, E, F>(
+        &self,
+        generation: u64,
+        key: &Q,
+        load: impl FnOnce() -> F,
+    ) -> Result<V, E>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ToOwned<Owned = K> + ?Sized,
+        F: std::future::Future<Output = Result<V, E>>,
+    {
+        if let Some(found) = self.get(generation, key) {
+            return Ok(found);
+        }
+        let value = Box::pin(load()).await?;
+        self.put(generation, key.to_owned(), value.clone());
+        Ok(value)
+    }
 }
 
 impl<K: Eq + Hash, V: Clone> Default for Memo<K, V> {

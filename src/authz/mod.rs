@@ -238,35 +238,25 @@ pub async fn identity_policies(
     account: &str,
     arn: &str,
 ) -> Result<Arc<PrincipalPolicies>, ApiError> {
-    let generation = s.store.generation();
-    if let Some(p) = s.authz.principals.get(generation, arn) {
-        return Ok(p);
-    }
-    let p = Arc::new(principal_policies(s, account, arn).await?);
+    let load = || async { Ok(Arc::new(principal_policies(s, account, arn).await?)) };
     s.authz
         .principals
-        .put(generation, arn.to_owned(), p.clone());
-    Ok(p)
+        .get_or_load(s.store.generation(), arn, load)
+        .await
 }
 
 /// An entity's tags, as key and value.
 pub async fn tags(s: &AppState, entity_id: &str) -> Result<Arc<Vec<(String, String)>>, ApiError> {
-    let generation = s.store.generation();
-    if let Some(t) = s.authz.tags.get(generation, entity_id) {
-        return Ok(t);
-    }
-    let t: Arc<Vec<(String, String)>> = Arc::new(
-        s.store
-            .tags(entity_id)
-            .await?
-            .into_iter()
-            .map(|t| (t.key, t.value))
-            .collect(),
-    );
+    let load = || async {
+        let tags = s.store.tags(entity_id).await?;
+        Ok(Arc::new(
+            tags.into_iter().map(|t| (t.key, t.value)).collect(),
+        ))
+    };
     s.authz
         .tags
-        .put(generation, entity_id.to_owned(), t.clone());
-    Ok(t)
+        .get_or_load(s.store.generation(), entity_id, load)
+        .await
 }
 
 /// The session policies of a role session, compiled once per generation.
@@ -283,14 +273,12 @@ pub(crate) async fn session_policies(
     if !p.has_policies() {
         return Ok(Arc::default());
     }
-    let generation = s.store.generation();
     let key = (p.inline.clone(), p.arns.clone());
-    if let Some(found) = s.authz.sessions.get(generation, &key) {
-        return Ok(found);
-    }
-    let compiled = Arc::new(compile_session_policies(s, p).await?);
-    s.authz.sessions.put(generation, key, compiled.clone());
-    Ok(compiled)
+    let load = || async { Ok(Arc::new(compile_session_policies(s, p).await?)) };
+    s.authz
+        .sessions
+        .get_or_load(s.store.generation(), &key, load)
+        .await
 }
 
 /// A role session's inline policy and managed policies, parsed (a managed policy that no

@@ -100,14 +100,17 @@ pub(super) async fn stored(
     member: &'static str,
     value: &str,
 ) -> Option<Target> {
-    let generation = s.store.generation();
     let key = (account.to_owned(), ty, member, value.to_owned());
-    if let Some(found) = s.authz.targets.get(generation, &key) {
-        return found;
+    let load = || async { Ok(lookup(s, account, ty, member, value).await) };
+    let found: Result<_, std::convert::Infallible> = s
+        .authz
+        .targets
+        .get_or_load(s.store.generation(), &key, load)
+        .await;
+    match found {
+        Ok(found) => found,
+        Err(never) => match never {},
     }
-    let found = lookup(s, account, ty, member, value).await;
-    s.authz.targets.put(generation, key, found.clone());
-    found
 }
 
 async fn lookup(
