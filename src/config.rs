@@ -44,6 +44,22 @@ pub struct Config {
     )]
     pub root_secret_access_key: String,
 
+    /// A further account and its root credentials, as `ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY`.
+    /// Repeatable; the environment variable takes several, comma-separated.
+    #[arg(
+        long = "account",
+        env = "IAMLOCAL_ACCOUNTS",
+        value_delimiter = ',',
+        value_parser = parse_account,
+        hide_env_values = true
+    )]
+    pub accounts: Vec<Account>,
+
+    /// A file of further accounts: one `ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY` per line (blank
+    /// lines and lines starting with `#` are skipped).
+    #[arg(long, env = "IAMLOCAL_ACCOUNTS_FILE")]
+    pub accounts_file: Option<std::path::PathBuf>,
+
     /// Log line format.
     #[arg(long, env = "IAMLOCAL_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -98,6 +114,53 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// An account the server serves, with its root user's access key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub access_key_id: String,
+    pub secret_access_key: crate::auth::Secret,
+}
+
+/// `ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY` (the secret may itself contain `:`).
+fn parse_account(s: &str) -> Result<Account, String> {
+    let mut parts = s.trim().splitn(3, ':');
+    let (Some(id), Some(key), Some(secret)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err("expected ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY".to_owned());
+    };
+    let id = parse_account_id(id)?;
+    if key.is_empty() || secret.is_empty() {
+        return Err(format!(
+            "account {id}: the access key id and secret must not be empty"
+        ));
+    }
+    Ok(Account {
+        id,
+        access_key_id: key.to_owned(),
+        secret_access_key: crate::auth::Secret::new(secret),
+    })
+}
+
+/// Why the configured accounts cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountsError {
+    #[error("--accounts-file: cannot read '{path}': {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("--accounts-file: '{path}' line {line}: {reason}")]
+    Line {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("--account: account {0} is configured twice")]
+    DuplicateAccount(String),
+    #[error("--account: access key id {0} is configured for two accounts")]
+    DuplicateKey(String),
+}
+
 fn parse_account_id(s: &str) -> Result<String, String> {
     if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(s.to_owned())
@@ -107,6 +170,46 @@ fn parse_account_id(s: &str) -> Result<String, String> {
 }
 
 impl Config {
+    /// Every account served: the default one (`--account-id` with the root credentials), then
+    /// `--account` and `--accounts-file` in order. Each account id and access key id once.
+    pub fn all_accounts(&self) -> Result<Vec<Account>, AccountsError> {
+        let mut out = vec![Account {
+            id: self.account_id.clone(),
+            access_key_id: self.root_access_key_id.clone(),
+            secret_access_key: crate::auth::Secret::new(self.root_secret_access_key.clone()),
+        }];
+        out.extend(self.accounts.iter().cloned());
+        if let Some(path) = &self.accounts_file {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| AccountsError::Read {
+                path: shown.clone(),
+                source,
+            })?;
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                out.push(parse_account(line).map_err(|reason| AccountsError::Line {
+                    path: shown.clone(),
+                    line: n + 1,
+                    reason,
+                })?);
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        let mut keys = std::collections::HashSet::new();
+        for a in &out {
+            if !ids.insert(a.id.as_str()) {
+                return Err(AccountsError::DuplicateAccount(a.id.clone()));
+            }
+            if !keys.insert(a.access_key_id.as_str()) {
+                return Err(AccountsError::DuplicateKey(a.access_key_id.clone()));
+            }
+        }
+        Ok(out)
+    }
+
     /// The defaults with an in-memory database on an ephemeral loopback port (tests).
     pub fn ephemeral() -> Config {
         Config {
@@ -115,6 +218,8 @@ impl Config {
             account_id: "000000000000".into(),
             root_access_key_id: "test".into(),
             root_secret_access_key: "test".into(),
+            accounts: Vec::new(),
+            accounts_file: None,
             log_format: LogFormat::Text,
             enforce: crate::authz::Mode::On,
             clock_control: false,
@@ -127,7 +232,7 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
+    use super::{parse_account, parse_duration, AccountsError, Config};
     use std::time::Duration;
 
     #[test]
@@ -140,5 +245,30 @@ mod tests {
         assert!(parse_duration("1h").is_err());
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn accounts() {
+        let a = parse_account("111111111111:AKIDB:sec:ret").unwrap();
+        assert_eq!(a.id, "111111111111");
+        assert_eq!(a.access_key_id, "AKIDB");
+        assert_eq!(a.secret_access_key.expose(), "sec:ret");
+        assert!(parse_account("11111111111:K:S").is_err());
+        assert!(parse_account("111111111111:K").is_err());
+        assert!(parse_account("111111111111::S").is_err());
+
+        let mut c = Config::ephemeral();
+        c.accounts = vec![a.clone()];
+        assert_eq!(c.all_accounts().unwrap().len(), 2);
+        c.accounts = vec![a.clone(), a];
+        assert!(matches!(
+            c.all_accounts(),
+            Err(AccountsError::DuplicateAccount(_))
+        ));
+        c.accounts = vec![parse_account("222222222222:test:x").unwrap()];
+        assert!(matches!(
+            c.all_accounts(),
+            Err(AccountsError::DuplicateKey(_))
+        ));
     }
 }

@@ -91,6 +91,21 @@ pub async fn authorize(
             "The security token included in the request is invalid",
         ));
     }
+    if op.service() == crate::protocol::Service::Iam {
+        if let Some(arn) = foreign_arn(ctx, query) {
+            let action = match op.spec() {
+                Some(spec) => spec.action.to_owned(),
+                None => format!("iam:{}", op.name()),
+            };
+            let principal = crate::protocol::partition::view(&ctx.principal.arn(), ctx.partition());
+            return Err(ApiError::new(
+                ErrorCode::AccessDenied,
+                format!(
+                    "User: {principal} is not authorized to perform: {action} on resource: {arn} because no resource-based policy allows the {action} action"
+                ),
+            ));
+        }
+    }
     if s.enforce == Mode::Off || needs_no_permission(op) {
         return Ok(());
     }
@@ -128,6 +143,21 @@ pub async fn authorize(
         }
     }
     Ok(())
+}
+
+/// An IAM entity of another account named in an IAM request. IAM has no resource-based
+/// policies besides role trust policies (which govern only `sts:AssumeRole`), so no IAM call
+/// reaches into another account, whoever makes it and whatever the enforcement mode: the
+/// accounts a server holds are as separate as AWS's.
+fn foreign_arn<'q>(ctx: &RequestContext, query: &'q Query) -> Option<&'q str> {
+    query.iter().find_map(|(key, value)| {
+        let names_entity = (key.ends_with("Arn") && key != "CallerArn")
+            || key == "PermissionsBoundary"
+            || key == "SerialNumber";
+        let account = value.strip_prefix("arn:")?.split(':').nth(3)?;
+        (names_entity && !account.is_empty() && account != "aws" && account != ctx.account_id)
+            .then_some(value)
+    })
 }
 
 /// The caller's policies and request context, loaded once per request for every check it

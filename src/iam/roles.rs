@@ -39,23 +39,29 @@ pub fn role_out(r: RoleRec, tags: Option<Vec<m::Tag>>, full: bool) -> m::Role {
 }
 
 /// AWS resolves the users and roles a trust policy names when the policy is written (it stores
-/// their unique ids), so naming one that does not exist is refused. Principals of accounts
-/// iamlocal does not serve, account roots and service or federated principals are not
-/// checked.
+/// their unique ids), so naming one that does not exist is refused, in the caller's account or
+/// any other the server serves. Principals of accounts iamlocal does not serve, account roots
+/// and service or federated principals are not checked.
 async fn check_trust_principals(
     s: &AppState,
     ctx: &RequestContext,
     trust: &crate::policy::Policy,
 ) -> Result<(), ApiError> {
-    let own = format!("arn:{}:iam::{}:", ctx.partition(), ctx.account_id);
+    let iam = format!("arn:{}:iam::", ctx.partition());
     for (kind, principal) in trust.named_principals() {
-        let Some(resource) = principal.strip_prefix(own.as_str()) else {
+        let Some((account, resource)) = principal
+            .strip_prefix(iam.as_str())
+            .and_then(|rest| rest.split_once(':'))
+        else {
             continue;
         };
-        if kind != "AWS" || !(resource.starts_with("user/") || resource.starts_with("role/")) {
+        if kind != "AWS"
+            || !s.root_keys.contains_key(account)
+            || !(resource.starts_with("user/") || resource.starts_with("role/"))
+        {
             continue;
         }
-        let stored = format!("arn:aws:iam::{}:{resource}", ctx.account_id);
+        let stored = format!("arn:aws:iam::{account}:{resource}");
         if !s.store.principal_exists(&stored).await? {
             return Err(ApiError::new(
                 ErrorCode::MalformedPolicyDocument,

@@ -492,7 +492,7 @@ pub async fn list_access_keys(
         return Ok(m::ListAccessKeysResponse {
             access_key_metadata: vec![m::AccessKeyMetadata {
                 user_name: None,
-                access_key_id: Some(s.root_access_key_id.to_string()),
+                access_key_id: s.root_keys.get(&ctx.account_id).cloned(),
                 status: Some("Active".into()),
                 create_date: Some(time::OffsetDateTime::UNIX_EPOCH.into()),
             }],

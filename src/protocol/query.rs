@@ -31,6 +31,11 @@ impl Query {
         self.params.get(key).map(String::as_str)
     }
 
+    /// Every parameter, as key and value, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.params.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// Replaces each value for which `f(key, value)` returns a new one.
     pub fn rewrite_values(&mut self, mut f: impl FnMut(&str, &str) -> Option<String>) {
         for (k, v) in self.params.iter_mut() {

@@ -8,7 +8,7 @@ mod serve;
 
 pub use healthcheck::healthcheck;
 
-use crate::auth::{Credential, Principal, Secret};
+use crate::auth::{Credential, Principal};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::Store;
@@ -26,9 +26,10 @@ use tokio::net::TcpListener;
 pub struct AppState {
     pub store: Store,
     pub clock: Arc<Clock>,
+    /// The default account: unsigned requests act in it.
     pub account_id: Arc<str>,
-    /// The root credentials' access key id (configuration, not stored).
-    pub root_access_key_id: Arc<str>,
+    /// Each account's root access key id, by account id (configuration, not stored).
+    pub root_keys: Arc<std::collections::HashMap<String, String>>,
     /// How long a client may take to send a request body.
     pub read_timeout: std::time::Duration,
     /// Whether requests are authorized.
@@ -42,6 +43,8 @@ pub struct AppState {
 /// Startup failures, each naming what was wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error(transparent)]
+    Accounts(#[from] crate::config::AccountsError),
     #[error("--db: cannot open database '{path}': {source}")]
     Database { path: String, source: sqlx::Error },
     #[error("--listen: cannot listen on {addr}: {source}")]
@@ -53,34 +56,44 @@ pub enum StartError {
 
 impl AppState {
     pub async fn new(config: &Config, clock: Arc<Clock>) -> Result<AppState, StartError> {
-        let root = Credential {
-            secret: Secret::new(config.root_secret_access_key.clone()),
-            active: true,
-            session_token: None,
-            expiration: None,
-            mfa_time: None,
-            principal: Principal::Root {
-                account_id: config.account_id.clone(),
-            },
+        let accounts = config.all_accounts()?;
+        let roots = accounts
+            .iter()
+            .map(|a| {
+                let root = Credential {
+                    secret: a.secret_access_key.clone(),
+                    active: true,
+                    session_token: None,
+                    expiration: None,
+                    mfa_time: None,
+                    principal: Principal::Root {
+                        account_id: a.id.clone(),
+                    },
+                };
+                (a.access_key_id.clone(), root)
+            })
+            .collect();
+        let database = |source| StartError::Database {
+            path: config.db.clone(),
+            source,
         };
-        let store = Store::open(&config.db, root, &config.root_access_key_id)
-            .await
-            .map_err(|source| StartError::Database {
-                path: config.db.clone(),
-                source,
-            })?;
-        store
-            .ensure_account(&config.account_id, clock.now())
-            .await
-            .map_err(|source| StartError::Database {
-                path: config.db.clone(),
-                source,
-            })?;
+        let store = Store::open(&config.db, roots).await.map_err(database)?;
+        for a in &accounts {
+            store
+                .ensure_account(&a.id, clock.now())
+                .await
+                .map_err(database)?;
+        }
         Ok(AppState {
             store,
             clock,
             account_id: Arc::from(config.account_id.as_str()),
-            root_access_key_id: Arc::from(config.root_access_key_id.as_str()),
+            root_keys: Arc::new(
+                accounts
+                    .into_iter()
+                    .map(|a| (a.id, a.access_key_id))
+                    .collect(),
+            ),
             read_timeout: config.read_timeout,
             enforce: config.enforce,
             clock_control: config.clock_control,
@@ -297,6 +310,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         listen = %server.addr(),
         db = %config.db,
         account = %config.account_id,
+        accounts = server.state.root_keys.len(),
         enforce = config.enforce.as_str(),
         startup_ms = started.elapsed().as_secs_f64() * 1000.0,
         "iamlocal ready"

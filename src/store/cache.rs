@@ -15,8 +15,8 @@ pub struct LastUsed {
 }
 
 pub struct CredentialCache {
-    root_key_id: String,
-    root: Credential,
+    /// The accounts' root credentials, by access key id (configuration, never stored).
+    roots: HashMap<String, Credential>,
     /// The long-term keys (`None` while stale) and the generation of the last invalidation: a
     /// reload that started before an invalidation must not install its older snapshot.
     keys: RwLock<(u64, Option<HashMap<String, Credential>>)>,
@@ -26,10 +26,9 @@ pub struct CredentialCache {
 }
 
 impl CredentialCache {
-    pub fn new(root_key_id: String, root: Credential) -> CredentialCache {
+    pub fn new(roots: HashMap<String, Credential>) -> CredentialCache {
         CredentialCache {
-            root_key_id,
-            root,
+            roots,
             keys: RwLock::new((0, None)),
             sessions: RwLock::new(HashMap::new()),
             used: RwLock::new((HashMap::new(), HashMap::new())),
@@ -38,8 +37,8 @@ impl CredentialCache {
 
     /// `None` when the long-term keys must be reloaded first; `Some(None)` for an unknown key.
     pub fn lookup(&self, id: &str) -> Option<Option<Credential>> {
-        if id == self.root_key_id {
-            return Some(Some(self.root.clone()));
+        if let Some(root) = self.roots.get(id) {
+            return Some(Some(root.clone()));
         }
         if let Some(c) = self.sessions.read().ok()?.get(id) {
             return Some(Some(c.clone()));
@@ -145,7 +144,7 @@ mod tests {
 
     #[test]
     fn a_reload_older_than_an_invalidation_is_not_installed() {
-        let cache = CredentialCache::new("root".into(), cred());
+        let cache = CredentialCache::new(HashMap::from([("root".to_owned(), cred())]));
         assert!(cache.lookup("AKIA1").is_none(), "stale until loaded");
         let before = cache.generation();
         cache.invalidate_keys();

@@ -111,7 +111,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Store {
     /// Opens (creating if needed) the database at `db` (a path, or `:memory:`) and migrates it.
-    pub async fn open(db: &str, root: Credential, root_access_key_id: &str) -> Result<Store> {
+    /// `roots` are the accounts' root credentials by access key id.
+    pub async fn open(
+        db: &str,
+        roots: std::collections::HashMap<String, Credential>,
+    ) -> Result<Store> {
         let memory = db == ":memory:";
         let options = if memory {
             SqliteConnectOptions::from_str("sqlite::memory:")?
@@ -156,7 +160,7 @@ impl Store {
             .map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
         let store = Store {
             pool,
-            cache: std::sync::Arc::new(CredentialCache::new(root_access_key_id.to_owned(), root)),
+            cache: std::sync::Arc::new(CredentialCache::new(roots)),
             reload: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             _anchor: anchor,
             generation: Default::default(),

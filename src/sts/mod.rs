@@ -86,9 +86,10 @@ impl StsApi for AppState {
                 format!("{} is invalid", i.role_arn),
             ));
         };
-        if account != ctx.account_id {
-            return Err(denied());
-        }
+        // A role in another account is assumed as in AWS: its trust policy must trust the
+        // caller, and the caller's own account must allow sts:AssumeRole on it (the trust
+        // check evaluates both as a cross-account request). An account the server does not
+        // serve has no roles.
         let role = match self.store.role(account, name).await {
             Ok(r) if r.arn == i.role_arn => r,
             Ok(_) | Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(denied()),
