@@ -110,6 +110,8 @@ fn bench(c: &mut Criterion) {
         temporary_credentials: false,
         mfa_time: None,
         source_ip: Some(std::net::IpAddr::from([127, 0, 0, 1])),
+        token_issue_time: None,
+        user_agent: Some("aws-sdk-rust/1.3.10 os/linux lang/rust/1.95.0".into()),
     };
     let query = |body: &str| Query::from_sources(&[body.as_bytes()]);
     let cases = [

@@ -74,6 +74,11 @@ pub struct Config {
     #[arg(long, env = "IAMLOCAL_CLOCK_CONTROL")]
     pub clock_control: bool,
 
+    /// Take `aws:SourceIp` from the last `X-Forwarded-For` entry, for a server behind a proxy
+    /// that sets it. Off by default: a client could claim any address.
+    #[arg(long, env = "IAMLOCAL_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
     /// How long a client may take to send a request's head, and then its body (`30s`, `500ms`).
     #[arg(long, env = "IAMLOCAL_READ_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub read_timeout: Duration,
@@ -223,6 +228,7 @@ impl Config {
             log_format: LogFormat::Text,
             enforce: crate::authz::Mode::On,
             clock_control: false,
+            trust_forwarded_for: false,
             read_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(10),
             command: None,

@@ -95,6 +95,8 @@ pub struct SessionAttributes {
     pub arns: Vec<String>,
     /// Session tags, in request order; they override the role's tags of the same key.
     pub tags: Vec<(String, String)>,
+    /// The keys of `tags` that pass on to sessions this one assumes (role chaining).
+    pub transitive: Vec<String>,
     /// The identity AssumeRole was told the session acts for (`aws:SourceIdentity`); it
     /// carries through role chaining.
     pub source_identity: Option<String>,
@@ -138,6 +140,8 @@ pub struct Credential {
     pub principal: Principal,
     /// Temporary credentials issued after an MFA check: when the check was made.
     pub mfa_time: Option<OffsetDateTime>,
+    /// Temporary credentials only: when they were issued (`aws:TokenIssueTime`).
+    pub issued: Option<OffsetDateTime>,
 }
 
 /// A refused request: AWS's error, and what the request said about its signer, for the log.
@@ -200,6 +204,7 @@ async fn authenticate_parsed(
                 region: None,
                 temporary: false,
                 mfa_time: None,
+                issued: None,
             });
         }
         return Err(auth_error(sigv4::AuthError::MissingAuthenticationToken));
@@ -230,6 +235,7 @@ async fn authenticate_parsed(
     Ok(Authenticated {
         temporary: cred.session_token.is_some(),
         mfa_time: cred.mfa_time,
+        issued: cred.issued,
         principal: cred.principal,
         region: Some(parsed.region.clone()),
     })
@@ -245,6 +251,8 @@ pub struct Authenticated {
     pub temporary: bool,
     /// When the credentials' MFA check was made, if they were issued after one.
     pub mfa_time: Option<OffsetDateTime>,
+    /// When temporary credentials were issued.
+    pub issued: Option<OffsetDateTime>,
 }
 
 fn auth_error(e: sigv4::AuthError) -> crate::protocol::ApiError {

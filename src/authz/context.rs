@@ -82,6 +82,23 @@ pub fn request_context(
             );
         }
     }
+    if let Some(t) = ctx.token_issue_time {
+        c.insert(
+            "aws:TokenIssueTime",
+            ContextKeyType::Date,
+            vec![crate::protocol::Timestamp(t).to_iso8601()],
+        );
+    }
+    if let Some(agent) = &ctx.user_agent {
+        c.insert("aws:UserAgent", ContextKeyType::String, vec![agent.clone()]);
+    }
+    // Every request here comes straight from its caller, never from a service acting for it:
+    // `aws:ViaAWSService` is false and `aws:CalledVia` absent.
+    c.insert(
+        "aws:ViaAWSService",
+        ContextKeyType::Boolean,
+        vec!["false".into()],
+    );
     c.insert(
         "aws:SecureTransport",
         ContextKeyType::Boolean,
@@ -139,4 +156,22 @@ pub async fn add_principal_tags(
         );
     }
     Ok(())
+}
+
+/// `aws:RequestTag/KEY` for each tag a request applies, and `aws:TagKeys` with all their keys.
+pub fn add_request_tags(out: &mut Vec<super::resource::ContextValue>, tags: &[(String, String)]) {
+    for (k, v) in tags {
+        out.push((
+            format!("aws:RequestTag/{k}"),
+            ContextKeyType::String,
+            vec![v.clone()],
+        ));
+    }
+    if !tags.is_empty() {
+        out.push((
+            "aws:TagKeys".to_owned(),
+            ContextKeyType::StringList,
+            tags.iter().map(|(k, _)| k.clone()).collect(),
+        ));
+    }
 }

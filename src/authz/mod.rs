@@ -136,7 +136,11 @@ pub async fn authorize(
             else {
                 return Ok(());
             };
-            let passed = [("iam:PassedToService", "ec2.amazonaws.com".to_owned())];
+            let passed = [(
+                "iam:PassedToService".to_owned(),
+                policy::ContextKeyType::String,
+                vec!["ec2.amazonaws.com".to_owned()],
+            )];
             caller
                 .check(s, ctx, "iam:PassRole", &[role], &passed)
                 .await?;
@@ -192,7 +196,7 @@ impl Caller {
         ctx: &RequestContext,
         action: &str,
         resources: &[resource::Target],
-        extra: &[(&str, String)],
+        extra: &[resource::ContextValue],
     ) -> Result<(), ApiError> {
         let set = PolicySet {
             session: self.session.iter().map(SourcePolicy::input).collect(),
@@ -214,8 +218,8 @@ impl Caller {
         for target in resources {
             let resource = crate::protocol::partition::view(&target.arn, ctx.partition());
             let mut context = self.context.clone();
-            for (k, v) in extra {
-                context.insert(k, policy::ContextKeyType::String, vec![v.clone()]);
+            for (k, ty, v) in extra {
+                context.insert(k, *ty, v.clone());
             }
             // The resource's tags, as `aws:ResourceTag/KEY` and IAM's own `iam:ResourceTag/KEY`.
             if let Some(id) = &target.entity_id {

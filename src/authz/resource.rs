@@ -212,20 +212,58 @@ pub fn listed_resource(ctx: &RequestContext, action: &str) -> String {
     )
 }
 
+/// A condition key's value as a request supplies it.
+pub type ContextValue = (String, crate::policy::ContextKeyType, Vec<String>);
+
 /// Condition keys an operation's input supplies (IAM User Guide, "IAM condition context
-/// keys"): the policy ARN being attached, the boundary being set, the tags being applied.
-pub fn condition_values(op: Operation, query: &Query) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
+/// keys"): the policy ARN being attached, the boundary being set, the tags being applied
+/// (`aws:RequestTag/KEY`, `aws:TagKeys`) or removed (`aws:TagKeys`).
+pub fn condition_values(op: Operation, query: &Query) -> Vec<ContextValue> {
+    use crate::policy::ContextKeyType;
+    let mut out: Vec<ContextValue> = Vec::new();
     let spec_keys = op.spec().map(|s| s.condition_keys).unwrap_or_default();
-    if spec_keys.contains(&"iam:PolicyARN") {
-        if let Some(arn) = query.get("PolicyArn") {
-            out.push(("iam:PolicyARN", arn.to_owned()));
+    for (key, member) in [
+        ("iam:PolicyARN", "PolicyArn"),
+        ("iam:PermissionsBoundary", "PermissionsBoundary"),
+    ] {
+        if spec_keys.contains(&key) {
+            if let Some(arn) = query.get(member) {
+                out.push((key.to_owned(), ContextKeyType::String, vec![arn.to_owned()]));
+            }
         }
     }
-    if spec_keys.contains(&"iam:PermissionsBoundary") {
-        if let Some(arn) = query.get("PermissionsBoundary") {
-            out.push(("iam:PermissionsBoundary", arn.to_owned()));
+    if spec_keys.contains(&"aws:TagKeys") {
+        let tags = request_tags(query);
+        let removed = list_members(query, "TagKeys.member.");
+        if !tags.is_empty() {
+            super::context::add_request_tags(&mut out, &tags);
+        } else if !removed.is_empty() {
+            out.push((
+                "aws:TagKeys".to_owned(),
+                ContextKeyType::StringList,
+                removed,
+            ));
         }
     }
     out
+}
+
+/// The `Tags.member.N.Key`/`.Value` pairs of a request, in order.
+fn request_tags(query: &Query) -> Vec<(String, String)> {
+    (1..)
+        .map_while(|n| {
+            let key = query.get(&format!("Tags.member.{n}.Key"))?;
+            let value = query
+                .get(&format!("Tags.member.{n}.Value"))
+                .unwrap_or_default();
+            Some((key.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+/// The values of a list member `PREFIX1`, `PREFIX2`, ... in order.
+fn list_members(query: &Query, prefix: &str) -> Vec<String> {
+    (1..)
+        .map_while(|n| query.get(&format!("{prefix}{n}")).map(str::to_owned))
+        .collect()
 }

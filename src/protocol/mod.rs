@@ -50,6 +50,11 @@ pub struct RequestContext {
     pub mfa_time: Option<OffsetDateTime>,
     /// The address the request came from (`aws:SourceIp`), when served over a socket.
     pub source_ip: Option<std::net::IpAddr>,
+    /// When the temporary credentials that signed the request were issued
+    /// (`aws:TokenIssueTime`).
+    pub token_issue_time: Option<OffsetDateTime>,
+    /// The client's `User-Agent` header (`aws:UserAgent`).
+    pub user_agent: Option<String>,
 }
 
 impl RequestContext {

@@ -36,6 +36,8 @@ pub struct AppState {
     pub enforce: crate::authz::Mode,
     /// Whether `POST /_iamlocal/clock` is served.
     pub clock_control: bool,
+    /// Whether `aws:SourceIp` comes from `X-Forwarded-For` (set by a proxy in front).
+    pub trust_forwarded_for: bool,
     /// What authorization derives from the store, kept until the next write.
     pub authz: Arc<crate::authz::Caches>,
 }
@@ -66,6 +68,7 @@ impl AppState {
                     session_token: None,
                     expiration: None,
                     mfa_time: None,
+                    issued: None,
                     principal: Principal::Root {
                         account_id: a.id.clone(),
                     },
@@ -97,6 +100,7 @@ impl AppState {
             read_timeout: config.read_timeout,
             enforce: config.enforce,
             clock_control: config.clock_control,
+            trust_forwarded_for: config.trust_forwarded_for,
             authz: Arc::default(),
         })
     }

@@ -43,10 +43,20 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let now = state.clock.now();
-    let source_ip = req
+    let peer = req
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_canonical());
+    let source_ip = if state.trust_forwarded_for {
+        forwarded_for(req.headers()).or(peer)
+    } else {
+        peer
+    };
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let (parts, body) = req.into_parts();
 
     let mut service = Service::Iam;
@@ -124,6 +134,7 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
             region,
             temporary,
             mfa_time,
+            issued,
         } = match auth::authenticate(&state.store, &raw, op, now).await {
             Ok(authenticated) => authenticated,
             Err(refused) => {
@@ -157,6 +168,8 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
             temporary_credentials: temporary,
             mfa_time,
             source_ip,
+            token_issue_time: issued,
+            user_agent,
         };
         let partition = ctx.partition();
         partition::request_from(&mut query, partition);
@@ -196,6 +209,21 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
         "request"
     );
     finish(status, format, body, &request_id, state.clock.now())
+}
+
+/// The client address a trusted proxy reports: the last entry of `X-Forwarded-For`, the one the
+/// proxy itself added (entries before it come from the client and prove nothing).
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Option<std::net::IpAddr> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .rfind(|v| !v.is_empty())?;
+    last.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_canonical())
 }
 
 /// A complete error answer outside the query pipeline (a method an admin path does not take,

@@ -134,6 +134,7 @@ mod tests {
     fn cred() -> Credential {
         Credential {
             mfa_time: None,
+            issued: None,
             secret: Secret::new("s"),
             active: true,
             session_token: None,

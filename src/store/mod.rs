@@ -270,6 +270,7 @@ impl Store {
             .map(|r| {
                 let cred = Credential {
                     mfa_time: None,
+                    issued: None,
                     secret: Secret::new(r.get::<String, _>(1)),
                     active: r.get::<String, _>(2) == "Active",
                     session_token: None,
@@ -338,8 +339,8 @@ impl Store {
     pub async fn insert_session(&self, s: &NewSession) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created, session_policy, session_policy_arns, mfa_time, session_tags) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created, session_policy, session_policy_arns, mfa_time, session_tags, transitive_tag_keys) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.access_key_id)
         .bind(&s.account_id)
@@ -355,6 +356,7 @@ impl Store {
         .bind(s.session_policy_columns().1)
         .bind(s.mfa_time.map(ts))
         .bind(s.session_tags_column())
+        .bind(s.transitive_tag_keys_column())
         .execute(&mut **tx)
         .await?;
         if s.kind == "assumed-role" {
@@ -372,6 +374,7 @@ impl Store {
             s.access_key_id.clone(),
             Credential {
                 mfa_time: s.mfa_time,
+                issued: Some(s.created),
                 secret: s.secret.clone(),
                 active: true,
                 session_token: Some(s.token.clone()),
@@ -433,7 +436,7 @@ pub use mfa::{MfaDeviceRec, MFA_DEVICES_PER_USER};
 pub use oidc::{OidcProviderRec, CLIENT_IDS_PER_PROVIDER};
 
 const SESSION_SELECT: &str = "SELECT s.access_key_id, s.secret_access_key, s.session_token, s.expiration, s.kind, \
-       s.subject_id, s.session_name, s.account_id, s.mfa_time, s.session_tags, s.source_identity, s.session_policy, s.session_policy_arns, r.role_id, r.name AS role_name, r.path AS role_path, \
+       s.subject_id, s.session_name, s.account_id, s.mfa_time, s.session_tags, s.transitive_tag_keys, s.created, s.source_identity, s.session_policy, s.session_policy_arns, r.role_id, r.name AS role_name, r.path AS role_path, \
        u.user_id, u.name AS user_name, u.path AS user_path, u.arn AS user_arn \
      FROM sessions s LEFT JOIN roles r ON r.role_id = s.subject_id LEFT JOIN users u ON u.user_id = s.subject_id";
 
@@ -456,6 +459,7 @@ fn session_row(r: &sqlx::sqlite::SqliteRow) -> Option<Credential> {
                 r.get("session_policy"),
                 r.get("session_policy_arns"),
                 r.get("session_tags"),
+                r.get("transitive_tag_keys"),
                 r.get("source_identity"),
             ),
         }
@@ -473,6 +477,7 @@ fn session_row(r: &sqlx::sqlite::SqliteRow) -> Option<Credential> {
     };
     Some(Credential {
         mfa_time: r.get::<Option<i64>, _>("mfa_time").map(from_ts),
+        issued: Some(from_ts(r.get("created"))),
         secret: Secret::new(r.get::<String, _>("secret_access_key")),
         active: true,
         session_token: Some(Secret::new(r.get::<String, _>("session_token"))),
@@ -486,8 +491,12 @@ fn session_attributes(
     inline: Option<String>,
     arns: Option<String>,
     tags: Option<String>,
+    transitive: Option<String>,
     source_identity: Option<String>,
 ) -> Option<std::sync::Arc<crate::auth::SessionAttributes>> {
+    let transitive: Vec<String> = transitive
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
     let arns: Vec<String> = arns
         .and_then(|a| serde_json::from_str(&a).ok())
         .unwrap_or_default();
@@ -500,6 +509,7 @@ fn session_attributes(
                 inline,
                 arns,
                 tags,
+                transitive,
                 source_identity,
             })
         },

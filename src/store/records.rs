@@ -118,6 +118,13 @@ impl NewSession {
             .map(|a| serde_json::json!(a.tags).to_string())
     }
 
+    /// Transitive session tag keys as a JSON array, for the store.
+    pub(crate) fn transitive_tag_keys_column(&self) -> Option<String> {
+        self.session_attributes()
+            .filter(|a| !a.transitive.is_empty())
+            .map(|a| serde_json::json!(a.transitive).to_string())
+    }
+
     /// `(inline document, managed policy ARNs as a JSON array)` for the store.
     pub(crate) fn session_policy_columns(&self) -> (Option<String>, Option<String>) {
         match self.session_attributes() {

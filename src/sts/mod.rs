@@ -18,6 +18,8 @@ const ROLE_CHAINING_MAX: i64 = 3600;
 /// GetSessionToken: default 12 hours; the root user's sessions are limited to one hour.
 const SESSION_TOKEN_DEFAULT: i64 = 43200;
 const SESSION_TOKEN_ROOT_MAX: i64 = 3600;
+/// The space session policies and tags are packed into, in bytes of their compact text.
+const PACKED_POLICY_BUDGET: usize = 4096;
 
 fn access_denied(ctx: &RequestContext, action: &str, resource: &str) -> ApiError {
     ApiError::access_denied(&ctx.principal.arn(), action, resource)
@@ -96,9 +98,21 @@ impl StsApi for AppState {
             Err(e) => return Err(e.into()),
         };
         let tags = session_tags(&i)?;
-        // The trust policy must allow each thing the caller sets on the session.
+        let transitive = transitive_keys(&i, &tags)?;
+        let passed_on = inherited_tags(ctx);
+        if let Some((key, _)) = tags
+            .iter()
+            .find(|(k, _)| passed_on.iter().any(|(t, _)| t.eq_ignore_ascii_case(k)))
+        {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameterValue,
+                format!("The session tag {key} cannot override a transitive tag of the calling session."),
+            ));
+        }
+        // The trust policy must allow each thing the caller sets on the session; tags passed
+        // on from the calling session are set too.
         let mut actions = vec!["sts:AssumeRole"];
-        if !tags.is_empty() {
+        if !tags.is_empty() || !passed_on.is_empty() {
             actions.push("sts:TagSession");
         }
         if i.source_identity.is_some() {
@@ -109,6 +123,7 @@ impl StsApi for AppState {
             external_id: i.external_id.as_deref(),
             source_identity: i.source_identity.as_deref(),
             tags: &tags,
+            transitive: &transitive,
         };
         if let Some(refused) =
             trust::first_refused(self, ctx, &role, &actions, &trust_request).await?
@@ -140,6 +155,7 @@ impl StsApi for AppState {
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             ));
         }
+        let packed_policy_size = packed_size(&i, &passed_on, &tags)?;
         let mfa_time = mfa_check(
             self,
             ctx,
@@ -148,13 +164,20 @@ impl StsApi for AppState {
         )
         .await?;
         let expiration = ctx.now + Duration::seconds(duration);
+        // Tags passed on from the calling session come first and stay transitive.
+        let transitive: Vec<String> = passed_on
+            .iter()
+            .map(|(k, _)| k.clone())
+            .chain(transitive)
+            .collect();
+        let tags: Vec<(String, String)> = passed_on.into_iter().chain(tags).collect();
         let principal = Principal::AssumedRole {
             account_id: role.account_id.clone(),
             role_id: role.role_id.clone(),
             role_name: role.name.clone(),
             role_path: role.path.clone(),
             session_name: i.role_session_name.clone(),
-            session: session_attributes(&i, tags, source_identity.clone()),
+            session: session_attributes(&i, tags, transitive, source_identity.clone()),
         };
         let session = NewSession {
             access_key_id: ids::access_key_id("ASIA"),
@@ -178,7 +201,7 @@ impl StsApi for AppState {
                 assumed_role_id: principal.user_id(),
                 arn: principal.arn(),
             }),
-            packed_policy_size: None,
+            packed_policy_size,
             source_identity: i.source_identity,
         })
     }
@@ -249,6 +272,7 @@ fn credentials_out(s: &NewSession) -> m::Credentials {
 fn session_attributes(
     i: &m::AssumeRoleRequest,
     tags: Vec<(String, String)>,
+    transitive: Vec<String>,
     source_identity: Option<String>,
 ) -> Option<std::sync::Arc<crate::auth::SessionAttributes>> {
     let arns: Vec<String> = i
@@ -263,6 +287,7 @@ fn session_attributes(
                 inline: i.policy.clone(),
                 arns,
                 tags,
+                transitive,
                 source_identity,
             })
         },
@@ -277,6 +302,84 @@ fn caller_source_identity(ctx: &RequestContext) -> Option<String> {
         } => a.source_identity.clone(),
         _ => None,
     }
+}
+
+/// The tags a calling role session passes on to the session it assumes: those it set as
+/// transitive (IAM User Guide, "Chaining roles with session tags").
+fn inherited_tags(ctx: &RequestContext) -> Vec<(String, String)> {
+    match &ctx.principal {
+        Principal::AssumedRole {
+            session: Some(a), ..
+        } => a
+            .tags
+            .iter()
+            .filter(|(k, _)| a.transitive.iter().any(|t| t.eq_ignore_ascii_case(k)))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `TransitiveTagKeys`: each must name one of the request's session tags.
+fn transitive_keys(
+    i: &m::AssumeRoleRequest,
+    tags: &[(String, String)],
+) -> Result<Vec<String>, ApiError> {
+    let keys = i.transitive_tag_keys.clone().unwrap_or_default();
+    for key in &keys {
+        if !tags.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameterValue,
+                "The specified transitive tag key must be included in the requested tags.",
+            ));
+        }
+    }
+    Ok(keys)
+}
+
+/// How much of the space a session's policies and tags are packed into they take, in percent
+/// (`PackedPolicySize`), or `PackedPolicyTooLarge` beyond 100. `None` when the request sets
+/// neither. AWS's packing format is not published: this counts the compacted inline policy,
+/// the managed policy ARNs and the tags' keys and values against a budget of
+/// [`PACKED_POLICY_BUDGET`] bytes.
+fn packed_size(
+    i: &m::AssumeRoleRequest,
+    inherited: &[(String, String)],
+    tags: &[(String, String)],
+) -> Result<Option<i32>, ApiError> {
+    let arns = i
+        .policy_arns
+        .iter()
+        .flatten()
+        .filter_map(|p| p.arn.as_ref());
+    if i.policy.is_none()
+        && arns.clone().next().is_none()
+        && tags.is_empty()
+        && inherited.is_empty()
+    {
+        return Ok(None);
+    }
+    let inline = i.policy.as_deref().map_or(0, |p| {
+        serde_json::from_str::<serde_json::Value>(p).map_or(p.len(), |v| v.to_string().len())
+    });
+    let bytes = inline
+        + arns.map(String::len).sum::<usize>()
+        + inherited
+            .iter()
+            .chain(tags)
+            .map(|(k, v)| k.len() + v.len())
+            .sum::<usize>();
+    let percent = (bytes * 100).div_ceil(PACKED_POLICY_BUDGET);
+    let percent = i32::try_from(percent).unwrap_or(i32::MAX);
+    if percent > 100 {
+        return Err(ApiError::new(
+            ErrorCode::PackedPolicyTooLarge,
+            format!(
+                "Packed policy consumes {percent}% of allotted space, please use smaller policy."
+            ),
+        ));
+    }
+    Ok(Some(percent))
 }
 
 /// Session tags of an AssumeRole request: keys are unique without regard to case.

@@ -20,6 +20,8 @@ pub struct TrustRequest<'a> {
     pub source_identity: Option<&'a str>,
     /// Session tags (`aws:RequestTag/*`, `aws:TagKeys`).
     pub tags: &'a [(String, String)],
+    /// The keys of `tags` set as transitive (`sts:TransitiveTagKeys`).
+    pub transitive: &'a [String],
 }
 
 /// Decides each of `actions` (`sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`)
@@ -51,19 +53,17 @@ pub async fn first_refused<'x>(
         ],
     );
     add_principal_tags(s, ctx, &mut context).await?;
-    for (k, v) in req.tags {
-        context.insert(
-            &format!("aws:RequestTag/{k}"),
-            crate::policy::ContextKeyType::String,
-            vec![v.clone()],
-        );
-    }
-    if !req.tags.is_empty() {
-        context.insert(
-            "aws:TagKeys",
+    let mut tag_keys = Vec::new();
+    crate::authz::context::add_request_tags(&mut tag_keys, req.tags);
+    if !req.transitive.is_empty() {
+        tag_keys.push((
+            "sts:TransitiveTagKeys".to_owned(),
             crate::policy::ContextKeyType::StringList,
-            req.tags.iter().map(|(k, _)| k.clone()).collect(),
-        );
+            req.transitive.to_vec(),
+        ));
+    }
+    for (k, ty, v) in tag_keys {
+        context.insert(&k, ty, v);
     }
     let set = PolicySet {
         session: session.iter().map(SourcePolicy::input).collect(),
