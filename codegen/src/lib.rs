@@ -553,6 +553,42 @@ fn emit_service(svc: &Service) -> String {
     }
     s.push_str("}\n\n");
 
+    // Registration macros: a handler lists its operations once, and that list is both what it
+    // implements and where each operation goes.
+    let key = &svc.key;
+    let _ = writeln!(
+        s,
+        "/// Implements [`{svc_name}Api`] for a handler type from one line per operation,\n/// `Operation => function`: the operations listed are the ones it implements, each answered by\n/// `function(handler, ctx, input)` (`function(handler, ctx)` for operations without input);\n/// every other operation answers `NotImplemented`. `authorize` decides each request once its\n/// input has been read.\nmacro_rules! {key}_handlers {{\n    (impl {svc_name}Api for $handler:ty {{ authorize: $authorize:path, $($op:ident => $f:path,)+ }}) => {{\n        impl $crate::protocol::generated::{key}::{svc_name}Api for $handler {{\n            fn implements(&self, op: $crate::protocol::Operation) -> bool {{\n                matches!(op, $($crate::protocol::Operation::$op)|+)\n            }}\n            fn authorize(&self, ctx: &$crate::protocol::RequestContext, op: $crate::protocol::Operation, query: &$crate::protocol::query::Query) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {{\n                $authorize(self, ctx, op, query)\n            }}\n            $($crate::protocol::generated::{key}::{key}_handler!($op, $f);)+\n        }}\n    }};\n}}\npub(crate) use {key}_handlers;\n"
+    );
+    let _ = writeln!(
+        s,
+        "/// One method of [`{svc_name}Api`], forwarding to a function (used by `{key}_handlers!`).\n#[doc(hidden)]\nmacro_rules! {key}_handler {{"
+    );
+    for op in &svc.operations {
+        let output = op
+            .output
+            .as_deref()
+            .map(|o| format!("$crate::protocol::generated::{key}::{}", rust_type_name(o)))
+            .unwrap_or_else(|| "()".to_owned());
+        let (param, arg) = match op.input.as_deref() {
+            Some(i) => (
+                format!(
+                    ", input: $crate::protocol::generated::{key}::{}",
+                    rust_type_name(i)
+                ),
+                ", input",
+            ),
+            None => (String::new(), ""),
+        };
+        let _ = writeln!(
+            s,
+            "    ({}, $f:path) => {{\n        fn {}(&self, ctx: &$crate::protocol::RequestContext{param}) -> impl ::std::future::Future<Output = Result<{output}, $crate::protocol::ApiError>> + Send {{\n            $f(self, ctx{arg})\n        }}\n    }};",
+            op.name,
+            snake(&op.name)
+        );
+    }
+    let _ = writeln!(s, "}}\npub(crate) use {key}_handler;\n");
+
     // Dispatch.
     let _ = writeln!(
         s,

@@ -66,6 +66,7 @@ pub async fn get_open_id_connect_provider(
 pub async fn list_open_id_connect_providers(
     s: &AppState,
     ctx: &RequestContext,
+    _i: m::ListOpenIDConnectProvidersRequest,
 ) -> Result<m::ListOpenIDConnectProvidersResponse, ApiError> {
     let arns = s.store.oidc_providers(&ctx.account_id).await?;
     Ok(m::ListOpenIDConnectProvidersResponse {

@@ -572,3 +572,181 @@ pub async fn delete_boundary(
         .await?;
     Ok(())
 }
+
+/// The attachment, inline-policy and boundary operations of users, groups and roles differ only
+/// in the entity type, the input member that names the entity and the output types: each is
+/// one shared implementation above, adapted here once per entity type.
+macro_rules! entity_policy_operations {
+    (
+        $ty:expr, $member:ident,
+        $attach:ident($attach_in:ident),
+        $detach:ident($detach_in:ident),
+        $attached:ident($attached_in:ident) -> $attached_out:ident,
+        $put:ident($put_in:ident),
+        $get:ident($get_in:ident) -> $get_out:ident,
+        $delete:ident($delete_in:ident),
+        $list:ident($list_in:ident) -> $list_out:ident $(,)?
+    ) => {
+        pub async fn $attach(
+            s: &AppState,
+            ctx: &RequestContext,
+            i: m::$attach_in,
+        ) -> Result<(), ApiError> {
+            attach(s, ctx, $ty, &i.$member, &i.policy_arn).await
+        }
+
+        pub async fn $detach(
+            s: &AppState,
+            ctx: &RequestContext,
+            i: m::$detach_in,
+        ) -> Result<(), ApiError> {
+            detach(s, ctx, $ty, &i.$member, &i.policy_arn).await
+        }
+
+        pub async fn $attached(
+            s: &AppState,
+            ctx: &RequestContext,
+            i: m::$attached_in,
+        ) -> Result<m::$attached_out, ApiError> {
+            let (attached, truncated, marker) = attached(
+                s,
+                ctx,
+                $ty,
+                &i.$member,
+                i.path_prefix.as_deref(),
+                i.marker.as_deref(),
+                i.max_items,
+            )
+            .await?;
+            Ok(m::$attached_out {
+                attached_policies: Some(attached),
+                is_truncated: Some(truncated),
+                marker,
+            })
+        }
+
+        pub async fn $put(
+            s: &AppState,
+            ctx: &RequestContext,
+            i: m::$put_in,
+        ) -> Result<(), ApiError> {
+            put_inline(s, ctx, $ty, &i.$member, &i.policy_name, &i.policy_document).await
+        }
+
+        pub async fn $get(
+            s: &AppState,
+            ctx: &RequestContext,
+            i: m::$get_in,
+        ) -> Result<m::$get_out, ApiError> {
+            let (policy_name, policy_document) =
+                get_inline(s, ctx, $ty, &i.$member, &i.policy_name).await?;
+            Ok(m::$get_out {
+                $member: i.$member,
+                policy_name,
+                policy_document,
+            })
+        }
+
+        pub async fn $delete(
+            s: &AppState,
+            ctx: &RequestContext,
+            i: m::$delete_in,
+        ) -> Result<(), ApiError> {
+            delete_inline(s, ctx, $ty, &i.$member, &i.policy_name).await
+        }
+
+        pub async fn $list(
+            s: &AppState,
+            ctx: &RequestContext,
+            i: m::$list_in,
+        ) -> Result<m::$list_out, ApiError> {
+            let (policy_names, truncated, marker) =
+                list_inline(s, ctx, $ty, &i.$member, i.marker.as_deref(), i.max_items).await?;
+            Ok(m::$list_out {
+                policy_names,
+                is_truncated: Some(truncated),
+                marker,
+            })
+        }
+    };
+}
+
+entity_policy_operations!(
+    EntityType::User,
+    user_name,
+    attach_user_policy(AttachUserPolicyRequest),
+    detach_user_policy(DetachUserPolicyRequest),
+    list_attached_user_policies(ListAttachedUserPoliciesRequest) -> ListAttachedUserPoliciesResponse,
+    put_user_policy(PutUserPolicyRequest),
+    get_user_policy(GetUserPolicyRequest) -> GetUserPolicyResponse,
+    delete_user_policy(DeleteUserPolicyRequest),
+    list_user_policies(ListUserPoliciesRequest) -> ListUserPoliciesResponse,
+);
+entity_policy_operations!(
+    EntityType::Group,
+    group_name,
+    attach_group_policy(AttachGroupPolicyRequest),
+    detach_group_policy(DetachGroupPolicyRequest),
+    list_attached_group_policies(ListAttachedGroupPoliciesRequest) -> ListAttachedGroupPoliciesResponse,
+    put_group_policy(PutGroupPolicyRequest),
+    get_group_policy(GetGroupPolicyRequest) -> GetGroupPolicyResponse,
+    delete_group_policy(DeleteGroupPolicyRequest),
+    list_group_policies(ListGroupPoliciesRequest) -> ListGroupPoliciesResponse,
+);
+entity_policy_operations!(
+    EntityType::Role,
+    role_name,
+    attach_role_policy(AttachRolePolicyRequest),
+    detach_role_policy(DetachRolePolicyRequest),
+    list_attached_role_policies(ListAttachedRolePoliciesRequest) -> ListAttachedRolePoliciesResponse,
+    put_role_policy(PutRolePolicyRequest),
+    get_role_policy(GetRolePolicyRequest) -> GetRolePolicyResponse,
+    delete_role_policy(DeleteRolePolicyRequest),
+    list_role_policies(ListRolePoliciesRequest) -> ListRolePoliciesResponse,
+);
+
+pub async fn put_user_permissions_boundary(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::PutUserPermissionsBoundaryRequest,
+) -> Result<(), ApiError> {
+    put_boundary(
+        s,
+        ctx,
+        EntityType::User,
+        &i.user_name,
+        &i.permissions_boundary,
+    )
+    .await
+}
+
+pub async fn delete_user_permissions_boundary(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::DeleteUserPermissionsBoundaryRequest,
+) -> Result<(), ApiError> {
+    delete_boundary(s, ctx, EntityType::User, &i.user_name).await
+}
+
+pub async fn put_role_permissions_boundary(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::PutRolePermissionsBoundaryRequest,
+) -> Result<(), ApiError> {
+    put_boundary(
+        s,
+        ctx,
+        EntityType::Role,
+        &i.role_name,
+        &i.permissions_boundary,
+    )
+    .await
+}
+
+pub async fn delete_role_permissions_boundary(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::DeleteRolePermissionsBoundaryRequest,
+) -> Result<(), ApiError> {
+    delete_boundary(s, ctx, EntityType::Role, &i.role_name).await
+}

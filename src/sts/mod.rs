@@ -1,12 +1,13 @@
 //! STS operations: GetCallerIdentity, AssumeRole, GetSessionToken.
 //!
-//! The generated [`StsApi`] trait answers `NotImplemented` for the rest.
+//! [`AppState`] implements the generated [`StsApi`](crate::protocol::generated::sts::StsApi)
+//! trait from the table below, one line per operation; the rest answer `NotImplemented`.
 
 mod trust;
 
 use crate::auth::{Principal, Secret};
-use crate::protocol::generated::sts::{self as m, StsApi};
-use crate::protocol::{ApiError, ErrorCode, Operation, RequestContext};
+use crate::protocol::generated::sts as m;
+use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
 use crate::store::{ids, NewSession};
 use time::Duration;
@@ -34,229 +35,207 @@ fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
     (!name.is_empty()).then_some((account, name))
 }
 
-impl StsApi for AppState {
-    async fn authorize(
-        &self,
-        ctx: &RequestContext,
-        op: Operation,
-        query: &crate::protocol::query::Query,
-    ) -> Result<(), ApiError> {
-        crate::authz::authorize(self, ctx, op, query).await
+crate::protocol::generated::sts::sts_handlers! {
+    impl StsApi for AppState {
+        authorize: crate::authz::authorize,
+        AssumeRole => assume_role,
+        GetCallerIdentity => get_caller_identity,
+        GetSessionToken => get_session_token,
     }
+}
 
-    fn implements(&self, op: Operation) -> bool {
-        matches!(
-            op,
-            Operation::AssumeRole | Operation::GetCallerIdentity | Operation::GetSessionToken
-        )
+/// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html>
+pub async fn get_caller_identity(
+    _s: &AppState,
+    ctx: &RequestContext,
+    _input: m::GetCallerIdentityRequest,
+) -> Result<m::GetCallerIdentityResponse, ApiError> {
+    Ok(m::GetCallerIdentityResponse {
+        user_id: Some(ctx.principal.user_id()),
+        account: Some(ctx.account_id.clone()),
+        arn: Some(ctx.principal.arn()),
+    })
+}
+
+/// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>
+pub async fn assume_role(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::AssumeRoleRequest,
+) -> Result<m::AssumeRoleResponse, ApiError> {
+    if matches!(ctx.principal, Principal::Root { .. }) {
+        return Err(ApiError::new(
+            ErrorCode::AccessDenied,
+            "Roles may not be assumed by root accounts.",
+        ));
     }
-
-    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html>
-    async fn get_caller_identity(
-        &self,
-        ctx: &RequestContext,
-        _input: m::GetCallerIdentityRequest,
-    ) -> Result<m::GetCallerIdentityResponse, ApiError> {
-        Ok(m::GetCallerIdentityResponse {
-            user_id: Some(ctx.principal.user_id()),
-            account: Some(ctx.account_id.clone()),
-            arn: Some(ctx.principal.arn()),
-        })
+    if let Some(policy) = &i.policy {
+        // Session policies follow the identity-policy grammar.
+        crate::policy::Policy::parse(policy, crate::policy::PolicyKind::Session)
+            .map_err(|e| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string()))?;
     }
-
-    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>
-    async fn assume_role(
-        &self,
-        ctx: &RequestContext,
-        i: m::AssumeRoleRequest,
-    ) -> Result<m::AssumeRoleResponse, ApiError> {
-        if matches!(ctx.principal, Principal::Root { .. }) {
-            return Err(ApiError::new(
-                ErrorCode::AccessDenied,
-                "Roles may not be assumed by root accounts.",
-            ));
-        }
-        if let Some(policy) = &i.policy {
-            // Session policies follow the identity-policy grammar.
-            crate::policy::Policy::parse(policy, crate::policy::PolicyKind::Session)
-                .map_err(|e| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string()))?;
-        }
-        let denied = || access_denied(ctx, "sts:AssumeRole", &i.role_arn);
-        let Some((account, name)) = parse_role_arn(&i.role_arn) else {
+    let denied = || access_denied(ctx, "sts:AssumeRole", &i.role_arn);
+    let Some((account, name)) = parse_role_arn(&i.role_arn) else {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!("{} is invalid", i.role_arn),
+        ));
+    };
+    // A role in another account is assumed as in AWS: its trust policy must trust the
+    // caller, and the caller's own account must allow sts:AssumeRole on it (the trust
+    // check evaluates both as a cross-account request). An account the server does not
+    // serve has no roles.
+    let role = match s.store.role(account, name).await {
+        Ok(r) if r.arn == i.role_arn => r,
+        Ok(_) | Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(denied()),
+        Err(e) => return Err(e.into()),
+    };
+    let tags = session_tags(&i)?;
+    let transitive = transitive_keys(&i, &tags)?;
+    let passed_on = inherited_tags(ctx);
+    if let Some((key, _)) = tags
+        .iter()
+        .find(|(k, _)| passed_on.iter().any(|(t, _)| t.eq_ignore_ascii_case(k)))
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            format!(
+                "The session tag {key} cannot override a transitive tag of the calling session."
+            ),
+        ));
+    }
+    // The trust policy must allow each thing the caller sets on the session; tags passed
+    // on from the calling session are set too.
+    let mut actions = vec!["sts:AssumeRole"];
+    if !tags.is_empty() || !passed_on.is_empty() {
+        actions.push("sts:TagSession");
+    }
+    if i.source_identity.is_some() {
+        actions.push("sts:SetSourceIdentity");
+    }
+    let trust_request = trust::TrustRequest {
+        session_name: &i.role_session_name,
+        external_id: i.external_id.as_deref(),
+        source_identity: i.source_identity.as_deref(),
+        tags: &tags,
+        transitive: &transitive,
+    };
+    if let Some(refused) = trust::first_refused(s, ctx, &role, &actions, &trust_request).await? {
+        return Err(access_denied(ctx, refused, &i.role_arn));
+    }
+    // A source identity, once set, stays through role chaining and cannot change.
+    let inherited = caller_source_identity(ctx);
+    if let (Some(old), Some(new)) = (&inherited, &i.source_identity) {
+        if old != new {
             return Err(ApiError::new(
                 ErrorCode::ValidationError,
-                format!("{} is invalid", i.role_arn),
-            ));
-        };
-        // A role in another account is assumed as in AWS: its trust policy must trust the
-        // caller, and the caller's own account must allow sts:AssumeRole on it (the trust
-        // check evaluates both as a cross-account request). An account the server does not
-        // serve has no roles.
-        let role = match self.store.role(account, name).await {
-            Ok(r) if r.arn == i.role_arn => r,
-            Ok(_) | Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(denied()),
-            Err(e) => return Err(e.into()),
-        };
-        let tags = session_tags(&i)?;
-        let transitive = transitive_keys(&i, &tags)?;
-        let passed_on = inherited_tags(ctx);
-        if let Some((key, _)) = tags
-            .iter()
-            .find(|(k, _)| passed_on.iter().any(|(t, _)| t.eq_ignore_ascii_case(k)))
-        {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameterValue,
-                format!("The session tag {key} cannot override a transitive tag of the calling session."),
+                "The source identity cannot be changed once it is set.",
             ));
         }
-        // The trust policy must allow each thing the caller sets on the session; tags passed
-        // on from the calling session are set too.
-        let mut actions = vec!["sts:AssumeRole"];
-        if !tags.is_empty() || !passed_on.is_empty() {
-            actions.push("sts:TagSession");
-        }
-        if i.source_identity.is_some() {
-            actions.push("sts:SetSourceIdentity");
-        }
-        let trust_request = trust::TrustRequest {
-            session_name: &i.role_session_name,
-            external_id: i.external_id.as_deref(),
-            source_identity: i.source_identity.as_deref(),
-            tags: &tags,
-            transitive: &transitive,
-        };
-        if let Some(refused) =
-            trust::first_refused(self, ctx, &role, &actions, &trust_request).await?
-        {
-            return Err(access_denied(ctx, refused, &i.role_arn));
-        }
-        // A source identity, once set, stays through role chaining and cannot change.
-        let inherited = caller_source_identity(ctx);
-        if let (Some(old), Some(new)) = (&inherited, &i.source_identity) {
-            if old != new {
-                return Err(ApiError::new(
-                    ErrorCode::ValidationError,
-                    "The source identity cannot be changed once it is set.",
-                ));
-            }
-        }
-        let source_identity = i.source_identity.clone().or(inherited);
-        let chained = matches!(ctx.principal, Principal::AssumedRole { .. });
-        let duration = i64::from(i.duration_seconds.unwrap_or(ASSUME_ROLE_DEFAULT as i32));
-        if chained && i.duration_seconds.is_some() && duration > ROLE_CHAINING_MAX {
-            return Err(ApiError::new(
-                ErrorCode::ValidationError,
-                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
-            ));
-        }
-        if duration > role.max_session_duration {
-            return Err(ApiError::new(
-                ErrorCode::ValidationError,
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            ));
-        }
-        let packed_policy_size = packed_size(&i, &passed_on, &tags)?;
-        let mfa_time = mfa_check(
-            self,
-            ctx,
-            i.serial_number.as_deref(),
-            i.token_code.as_deref(),
-        )
-        .await?;
-        let expiration = ctx.now + Duration::seconds(duration);
-        // Tags passed on from the calling session come first and stay transitive.
-        let transitive: Vec<String> = passed_on
-            .iter()
-            .map(|(k, _)| k.clone())
-            .chain(transitive)
-            .collect();
-        let tags: Vec<(String, String)> = passed_on.into_iter().chain(tags).collect();
-        let principal = Principal::AssumedRole {
-            account_id: role.account_id.clone(),
-            role_id: role.role_id.clone(),
-            role_name: role.name.clone(),
-            role_path: role.path.clone(),
-            session_name: i.role_session_name.clone(),
-            session: session_attributes(&i, tags, transitive, source_identity.clone()),
-        };
-        let session = NewSession {
-            access_key_id: ids::access_key_id("ASIA"),
-            account_id: role.account_id.clone(),
-            secret: Secret::new(ids::secret_access_key()),
-            token: Secret::new(ids::session_token()),
-            expiration,
-            kind: "assumed-role",
-            subject_id: Some(role.role_id.clone()),
-            session_name: Some(i.role_session_name.clone()),
-            source_identity: i.source_identity.clone(),
-            created: ctx.now,
-            region: ctx.region.clone(),
-            principal: principal.clone(),
-            mfa_time,
-        };
-        self.store.insert_session(&session).await?;
-        Ok(m::AssumeRoleResponse {
-            credentials: Some(credentials_out(&session)),
-            assumed_role_user: Some(m::AssumedRoleUser {
-                assumed_role_id: principal.user_id(),
-                arn: principal.arn(),
-            }),
-            packed_policy_size,
-            source_identity: i.source_identity,
-        })
     }
+    let source_identity = i.source_identity.clone().or(inherited);
+    let chained = matches!(ctx.principal, Principal::AssumedRole { .. });
+    let duration = i64::from(i.duration_seconds.unwrap_or(ASSUME_ROLE_DEFAULT as i32));
+    if chained && i.duration_seconds.is_some() && duration > ROLE_CHAINING_MAX {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+        ));
+    }
+    if duration > role.max_session_duration {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        ));
+    }
+    let packed_policy_size = packed_size(&i, &passed_on, &tags)?;
+    let mfa_time = mfa_check(s, ctx, i.serial_number.as_deref(), i.token_code.as_deref()).await?;
+    let expiration = ctx.now + Duration::seconds(duration);
+    // Tags passed on from the calling session come first and stay transitive.
+    let transitive: Vec<String> = passed_on
+        .iter()
+        .map(|(k, _)| k.clone())
+        .chain(transitive)
+        .collect();
+    let tags: Vec<(String, String)> = passed_on.into_iter().chain(tags).collect();
+    let principal = Principal::AssumedRole {
+        account_id: role.account_id.clone(),
+        role_id: role.role_id.clone(),
+        role_name: role.name.clone(),
+        role_path: role.path.clone(),
+        session_name: i.role_session_name.clone(),
+        session: session_attributes(&i, tags, transitive, source_identity.clone()),
+    };
+    let session = NewSession {
+        access_key_id: ids::access_key_id("ASIA"),
+        account_id: role.account_id.clone(),
+        secret: Secret::new(ids::secret_access_key()),
+        token: Secret::new(ids::session_token()),
+        expiration,
+        kind: "assumed-role",
+        subject_id: Some(role.role_id.clone()),
+        session_name: Some(i.role_session_name.clone()),
+        source_identity: i.source_identity.clone(),
+        created: ctx.now,
+        region: ctx.region.clone(),
+        principal: principal.clone(),
+        mfa_time,
+    };
+    s.store.insert_session(&session).await?;
+    Ok(m::AssumeRoleResponse {
+        credentials: Some(credentials_out(&session)),
+        assumed_role_user: Some(m::AssumedRoleUser {
+            assumed_role_id: principal.user_id(),
+            arn: principal.arn(),
+        }),
+        packed_policy_size,
+        source_identity: i.source_identity,
+    })
+}
 
-    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html>
-    async fn get_session_token(
-        &self,
-        ctx: &RequestContext,
-        i: m::GetSessionTokenRequest,
-    ) -> Result<m::GetSessionTokenResponse, ApiError> {
-        if ctx.temporary_credentials {
+/// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html>
+pub async fn get_session_token(
+    s: &AppState,
+    ctx: &RequestContext,
+    i: m::GetSessionTokenRequest,
+) -> Result<m::GetSessionTokenResponse, ApiError> {
+    if ctx.temporary_credentials {
+        return Err(ApiError::new(
+            ErrorCode::AccessDenied,
+            "Cannot call GetSessionToken with session credentials",
+        ));
+    }
+    let (subject_id, max) = match &ctx.principal {
+        Principal::User { user_id, .. } => (Some(user_id.clone()), 129_600),
+        Principal::Root { .. } => (None, SESSION_TOKEN_ROOT_MAX),
+        _ => {
             return Err(ApiError::new(
                 ErrorCode::AccessDenied,
                 "Cannot call GetSessionToken with session credentials",
-            ));
+            ))
         }
-        let (subject_id, max) = match &ctx.principal {
-            Principal::User { user_id, .. } => (Some(user_id.clone()), 129_600),
-            Principal::Root { .. } => (None, SESSION_TOKEN_ROOT_MAX),
-            _ => {
-                return Err(ApiError::new(
-                    ErrorCode::AccessDenied,
-                    "Cannot call GetSessionToken with session credentials",
-                ))
-            }
-        };
-        let duration =
-            i64::from(i.duration_seconds.unwrap_or(SESSION_TOKEN_DEFAULT as i32)).min(max);
-        let mfa_time = mfa_check(
-            self,
-            ctx,
-            i.serial_number.as_deref(),
-            i.token_code.as_deref(),
-        )
-        .await?;
-        let session = NewSession {
-            access_key_id: ids::access_key_id("ASIA"),
-            account_id: ctx.account_id.clone(),
-            secret: Secret::new(ids::secret_access_key()),
-            token: Secret::new(ids::session_token()),
-            expiration: ctx.now + Duration::seconds(duration),
-            kind: "session",
-            subject_id,
-            session_name: None,
-            source_identity: None,
-            created: ctx.now,
-            region: ctx.region.clone(),
-            principal: ctx.principal.clone(),
-            mfa_time,
-        };
-        self.store.insert_session(&session).await?;
-        Ok(m::GetSessionTokenResponse {
-            credentials: Some(credentials_out(&session)),
-        })
-    }
+    };
+    let duration = i64::from(i.duration_seconds.unwrap_or(SESSION_TOKEN_DEFAULT as i32)).min(max);
+    let mfa_time = mfa_check(s, ctx, i.serial_number.as_deref(), i.token_code.as_deref()).await?;
+    let session = NewSession {
+        access_key_id: ids::access_key_id("ASIA"),
+        account_id: ctx.account_id.clone(),
+        secret: Secret::new(ids::secret_access_key()),
+        token: Secret::new(ids::session_token()),
+        expiration: ctx.now + Duration::seconds(duration),
+        kind: "session",
+        subject_id,
+        session_name: None,
+        source_identity: None,
+        created: ctx.now,
+        region: ctx.region.clone(),
+        principal: ctx.principal.clone(),
+        mfa_time,
+    };
+    s.store.insert_session(&session).await?;
+    Ok(m::GetSessionTokenResponse {
+        credentials: Some(credentials_out(&session)),
+    })
 }
 
 fn credentials_out(s: &NewSession) -> m::Credentials {

@@ -7241,6 +7241,912 @@ pub trait IamApi: Send + Sync {
     }
 }
 
+/// Implements [`IamApi`] for a handler type from one line per operation,
+/// `Operation => function`: the operations listed are the ones it implements, each answered by
+/// `function(handler, ctx, input)` (`function(handler, ctx)` for operations without input);
+/// every other operation answers `NotImplemented`. `authorize` decides each request once its
+/// input has been read.
+macro_rules! iam_handlers {
+    (impl IamApi for $handler:ty { authorize: $authorize:path, $($op:ident => $f:path,)+ }) => {
+        impl $crate::protocol::generated::iam::IamApi for $handler {
+            fn implements(&self, op: $crate::protocol::Operation) -> bool {
+                matches!(op, $($crate::protocol::Operation::$op)|+)
+            }
+            fn authorize(&self, ctx: &$crate::protocol::RequestContext, op: $crate::protocol::Operation, query: &$crate::protocol::query::Query) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+                $authorize(self, ctx, op, query)
+            }
+            $($crate::protocol::generated::iam::iam_handler!($op, $f);)+
+        }
+    };
+}
+pub(crate) use iam_handlers;
+
+/// One method of [`IamApi`], forwarding to a function (used by `iam_handlers!`).
+#[doc(hidden)]
+macro_rules! iam_handler {
+    (AcceptDelegationRequest, $f:path) => {
+        fn accept_delegation_request(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::AcceptDelegationRequestRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AddClientIDToOpenIDConnectProvider, $f:path) => {
+        fn add_client_id_to_open_id_connect_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::AddClientIDToOpenIDConnectProviderRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AddRoleToInstanceProfile, $f:path) => {
+        fn add_role_to_instance_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::AddRoleToInstanceProfileRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AddUserToGroup, $f:path) => {
+        fn add_user_to_group(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::AddUserToGroupRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AssociateDelegationRequest, $f:path) => {
+        fn associate_delegation_request(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::AssociateDelegationRequestRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AttachGroupPolicy, $f:path) => {
+        fn attach_group_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::AttachGroupPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AttachRolePolicy, $f:path) => {
+        fn attach_role_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::AttachRolePolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AttachUserPolicy, $f:path) => {
+        fn attach_user_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::AttachUserPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ChangePassword, $f:path) => {
+        fn change_password(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ChangePasswordRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateAccessKey, $f:path) => {
+        fn create_access_key(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateAccessKeyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateAccessKeyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateAccountAlias, $f:path) => {
+        fn create_account_alias(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateAccountAliasRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateDelegationRequest, $f:path) => {
+        fn create_delegation_request(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateDelegationRequestRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateDelegationRequestResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateGroup, $f:path) => {
+        fn create_group(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateGroupRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateGroupResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateInstanceProfile, $f:path) => {
+        fn create_instance_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateInstanceProfileRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateInstanceProfileResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateLoginProfile, $f:path) => {
+        fn create_login_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateLoginProfileRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateLoginProfileResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateOpenIDConnectProvider, $f:path) => {
+        fn create_open_id_connect_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateOpenIDConnectProviderRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateOpenIDConnectProviderResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreatePolicy, $f:path) => {
+        fn create_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreatePolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreatePolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreatePolicyVersion, $f:path) => {
+        fn create_policy_version(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreatePolicyVersionRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreatePolicyVersionResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateRole, $f:path) => {
+        fn create_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateRoleRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateRoleResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateSAMLProvider, $f:path) => {
+        fn create_saml_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateSAMLProviderRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateSAMLProviderResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateServiceLinkedRole, $f:path) => {
+        fn create_service_linked_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateServiceLinkedRoleRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateServiceLinkedRoleResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateServiceSpecificCredential, $f:path) => {
+        fn create_service_specific_credential(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateServiceSpecificCredentialRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateServiceSpecificCredentialResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateUser, $f:path) => {
+        fn create_user(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateUserRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateUserResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (CreateVirtualMFADevice, $f:path) => {
+        fn create_virtual_mfa_device(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::CreateVirtualMFADeviceRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::CreateVirtualMFADeviceResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeactivateMFADevice, $f:path) => {
+        fn deactivate_mfa_device(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeactivateMFADeviceRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteAccessKey, $f:path) => {
+        fn delete_access_key(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteAccessKeyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteAccountAlias, $f:path) => {
+        fn delete_account_alias(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteAccountAliasRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteAccountPasswordPolicy, $f:path) => {
+        fn delete_account_password_policy(&self, ctx: &$crate::protocol::RequestContext) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx)
+        }
+    };
+    (DeleteGroup, $f:path) => {
+        fn delete_group(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteGroupRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteGroupPolicy, $f:path) => {
+        fn delete_group_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteGroupPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteInstanceProfile, $f:path) => {
+        fn delete_instance_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteInstanceProfileRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteLoginProfile, $f:path) => {
+        fn delete_login_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteLoginProfileRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteOpenIDConnectProvider, $f:path) => {
+        fn delete_open_id_connect_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteOpenIDConnectProviderRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeletePolicy, $f:path) => {
+        fn delete_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeletePolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeletePolicyVersion, $f:path) => {
+        fn delete_policy_version(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeletePolicyVersionRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteRole, $f:path) => {
+        fn delete_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteRoleRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteRolePermissionsBoundary, $f:path) => {
+        fn delete_role_permissions_boundary(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteRolePermissionsBoundaryRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteRolePolicy, $f:path) => {
+        fn delete_role_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteRolePolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteSAMLProvider, $f:path) => {
+        fn delete_saml_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteSAMLProviderRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteSSHPublicKey, $f:path) => {
+        fn delete_ssh_public_key(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteSSHPublicKeyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteServerCertificate, $f:path) => {
+        fn delete_server_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteServerCertificateRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteServiceLinkedRole, $f:path) => {
+        fn delete_service_linked_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteServiceLinkedRoleRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::DeleteServiceLinkedRoleResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteServiceSpecificCredential, $f:path) => {
+        fn delete_service_specific_credential(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteServiceSpecificCredentialRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteSigningCertificate, $f:path) => {
+        fn delete_signing_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteSigningCertificateRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteUser, $f:path) => {
+        fn delete_user(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteUserRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteUserPermissionsBoundary, $f:path) => {
+        fn delete_user_permissions_boundary(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteUserPermissionsBoundaryRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteUserPolicy, $f:path) => {
+        fn delete_user_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteUserPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DeleteVirtualMFADevice, $f:path) => {
+        fn delete_virtual_mfa_device(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DeleteVirtualMFADeviceRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DetachGroupPolicy, $f:path) => {
+        fn detach_group_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DetachGroupPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DetachRolePolicy, $f:path) => {
+        fn detach_role_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DetachRolePolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DetachUserPolicy, $f:path) => {
+        fn detach_user_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DetachUserPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DisableOrganizationsRootCredentialsManagement, $f:path) => {
+        fn disable_organizations_root_credentials_management(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DisableOrganizationsRootCredentialsManagementRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::DisableOrganizationsRootCredentialsManagementResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DisableOrganizationsRootSessions, $f:path) => {
+        fn disable_organizations_root_sessions(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::DisableOrganizationsRootSessionsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::DisableOrganizationsRootSessionsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DisableOutboundWebIdentityFederation, $f:path) => {
+        fn disable_outbound_web_identity_federation(&self, ctx: &$crate::protocol::RequestContext) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx)
+        }
+    };
+    (EnableMFADevice, $f:path) => {
+        fn enable_mfa_device(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::EnableMFADeviceRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (EnableOrganizationsRootCredentialsManagement, $f:path) => {
+        fn enable_organizations_root_credentials_management(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::EnableOrganizationsRootCredentialsManagementRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::EnableOrganizationsRootCredentialsManagementResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (EnableOrganizationsRootSessions, $f:path) => {
+        fn enable_organizations_root_sessions(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::EnableOrganizationsRootSessionsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::EnableOrganizationsRootSessionsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (EnableOutboundWebIdentityFederation, $f:path) => {
+        fn enable_outbound_web_identity_federation(&self, ctx: &$crate::protocol::RequestContext) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::EnableOutboundWebIdentityFederationResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx)
+        }
+    };
+    (GenerateCredentialReport, $f:path) => {
+        fn generate_credential_report(&self, ctx: &$crate::protocol::RequestContext) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GenerateCredentialReportResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx)
+        }
+    };
+    (GenerateOrganizationsAccessReport, $f:path) => {
+        fn generate_organizations_access_report(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GenerateOrganizationsAccessReportRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GenerateOrganizationsAccessReportResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GenerateServiceLastAccessedDetails, $f:path) => {
+        fn generate_service_last_accessed_details(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GenerateServiceLastAccessedDetailsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GenerateServiceLastAccessedDetailsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetAccessKeyLastUsed, $f:path) => {
+        fn get_access_key_last_used(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetAccessKeyLastUsedRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetAccessKeyLastUsedResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetAccountAuthorizationDetails, $f:path) => {
+        fn get_account_authorization_details(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetAccountAuthorizationDetailsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetAccountAuthorizationDetailsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetAccountPasswordPolicy, $f:path) => {
+        fn get_account_password_policy(&self, ctx: &$crate::protocol::RequestContext) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetAccountPasswordPolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx)
+        }
+    };
+    (GetAccountSummary, $f:path) => {
+        fn get_account_summary(&self, ctx: &$crate::protocol::RequestContext) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetAccountSummaryResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx)
+        }
+    };
+    (GetContextKeysForCustomPolicy, $f:path) => {
+        fn get_context_keys_for_custom_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetContextKeysForCustomPolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetContextKeysForPolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetContextKeysForPrincipalPolicy, $f:path) => {
+        fn get_context_keys_for_principal_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetContextKeysForPrincipalPolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetContextKeysForPolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetCredentialReport, $f:path) => {
+        fn get_credential_report(&self, ctx: &$crate::protocol::RequestContext) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetCredentialReportResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx)
+        }
+    };
+    (GetDelegationRequest, $f:path) => {
+        fn get_delegation_request(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetDelegationRequestRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetDelegationRequestResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetGroup, $f:path) => {
+        fn get_group(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetGroupRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetGroupResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetGroupPolicy, $f:path) => {
+        fn get_group_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetGroupPolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetGroupPolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetHumanReadableSummary, $f:path) => {
+        fn get_human_readable_summary(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetHumanReadableSummaryRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetHumanReadableSummaryResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetInstanceProfile, $f:path) => {
+        fn get_instance_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetInstanceProfileRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetInstanceProfileResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetLoginProfile, $f:path) => {
+        fn get_login_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetLoginProfileRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetLoginProfileResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetMFADevice, $f:path) => {
+        fn get_mfa_device(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetMFADeviceRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetMFADeviceResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetOpenIDConnectProvider, $f:path) => {
+        fn get_open_id_connect_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetOpenIDConnectProviderRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetOpenIDConnectProviderResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetOrganizationsAccessReport, $f:path) => {
+        fn get_organizations_access_report(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetOrganizationsAccessReportRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetOrganizationsAccessReportResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetOutboundWebIdentityFederationInfo, $f:path) => {
+        fn get_outbound_web_identity_federation_info(&self, ctx: &$crate::protocol::RequestContext) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetOutboundWebIdentityFederationInfoResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx)
+        }
+    };
+    (GetPolicy, $f:path) => {
+        fn get_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetPolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetPolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetPolicyVersion, $f:path) => {
+        fn get_policy_version(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetPolicyVersionRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetPolicyVersionResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetRole, $f:path) => {
+        fn get_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetRoleRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetRoleResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetRolePolicy, $f:path) => {
+        fn get_role_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetRolePolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetRolePolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetSAMLProvider, $f:path) => {
+        fn get_saml_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetSAMLProviderRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetSAMLProviderResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetSSHPublicKey, $f:path) => {
+        fn get_ssh_public_key(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetSSHPublicKeyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetSSHPublicKeyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetServerCertificate, $f:path) => {
+        fn get_server_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetServerCertificateRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetServerCertificateResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetServiceLastAccessedDetails, $f:path) => {
+        fn get_service_last_accessed_details(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetServiceLastAccessedDetailsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetServiceLastAccessedDetailsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetServiceLastAccessedDetailsWithEntities, $f:path) => {
+        fn get_service_last_accessed_details_with_entities(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetServiceLastAccessedDetailsWithEntitiesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetServiceLastAccessedDetailsWithEntitiesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetServiceLinkedRoleDeletionStatus, $f:path) => {
+        fn get_service_linked_role_deletion_status(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetServiceLinkedRoleDeletionStatusRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetServiceLinkedRoleDeletionStatusResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetUser, $f:path) => {
+        fn get_user(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetUserRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetUserResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetUserPolicy, $f:path) => {
+        fn get_user_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::GetUserPolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::GetUserPolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListAccessKeys, $f:path) => {
+        fn list_access_keys(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListAccessKeysRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListAccessKeysResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListAccountAliases, $f:path) => {
+        fn list_account_aliases(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListAccountAliasesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListAccountAliasesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListAttachedGroupPolicies, $f:path) => {
+        fn list_attached_group_policies(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListAttachedGroupPoliciesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListAttachedGroupPoliciesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListAttachedRolePolicies, $f:path) => {
+        fn list_attached_role_policies(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListAttachedRolePoliciesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListAttachedRolePoliciesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListAttachedUserPolicies, $f:path) => {
+        fn list_attached_user_policies(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListAttachedUserPoliciesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListAttachedUserPoliciesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListDelegationRequests, $f:path) => {
+        fn list_delegation_requests(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListDelegationRequestsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListDelegationRequestsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListEntitiesForPolicy, $f:path) => {
+        fn list_entities_for_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListEntitiesForPolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListEntitiesForPolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListGroupPolicies, $f:path) => {
+        fn list_group_policies(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListGroupPoliciesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListGroupPoliciesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListGroups, $f:path) => {
+        fn list_groups(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListGroupsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListGroupsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListGroupsForUser, $f:path) => {
+        fn list_groups_for_user(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListGroupsForUserRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListGroupsForUserResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListInstanceProfileTags, $f:path) => {
+        fn list_instance_profile_tags(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListInstanceProfileTagsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListInstanceProfileTagsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListInstanceProfiles, $f:path) => {
+        fn list_instance_profiles(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListInstanceProfilesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListInstanceProfilesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListInstanceProfilesForRole, $f:path) => {
+        fn list_instance_profiles_for_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListInstanceProfilesForRoleRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListInstanceProfilesForRoleResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListMFADeviceTags, $f:path) => {
+        fn list_mfa_device_tags(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListMFADeviceTagsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListMFADeviceTagsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListMFADevices, $f:path) => {
+        fn list_mfa_devices(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListMFADevicesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListMFADevicesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListOpenIDConnectProviderTags, $f:path) => {
+        fn list_open_id_connect_provider_tags(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListOpenIDConnectProviderTagsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListOpenIDConnectProviderTagsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListOpenIDConnectProviders, $f:path) => {
+        fn list_open_id_connect_providers(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListOpenIDConnectProvidersRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListOpenIDConnectProvidersResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListOrganizationsFeatures, $f:path) => {
+        fn list_organizations_features(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListOrganizationsFeaturesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListOrganizationsFeaturesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListPolicies, $f:path) => {
+        fn list_policies(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListPoliciesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListPoliciesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListPoliciesGrantingServiceAccess, $f:path) => {
+        fn list_policies_granting_service_access(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListPoliciesGrantingServiceAccessRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListPoliciesGrantingServiceAccessResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListPolicyTags, $f:path) => {
+        fn list_policy_tags(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListPolicyTagsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListPolicyTagsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListPolicyVersions, $f:path) => {
+        fn list_policy_versions(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListPolicyVersionsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListPolicyVersionsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListRolePolicies, $f:path) => {
+        fn list_role_policies(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListRolePoliciesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListRolePoliciesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListRoleTags, $f:path) => {
+        fn list_role_tags(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListRoleTagsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListRoleTagsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListRoles, $f:path) => {
+        fn list_roles(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListRolesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListRolesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListSAMLProviderTags, $f:path) => {
+        fn list_saml_provider_tags(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListSAMLProviderTagsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListSAMLProviderTagsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListSAMLProviders, $f:path) => {
+        fn list_saml_providers(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListSAMLProvidersRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListSAMLProvidersResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListSSHPublicKeys, $f:path) => {
+        fn list_ssh_public_keys(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListSSHPublicKeysRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListSSHPublicKeysResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListServerCertificateTags, $f:path) => {
+        fn list_server_certificate_tags(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListServerCertificateTagsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListServerCertificateTagsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListServerCertificates, $f:path) => {
+        fn list_server_certificates(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListServerCertificatesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListServerCertificatesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListServiceSpecificCredentials, $f:path) => {
+        fn list_service_specific_credentials(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListServiceSpecificCredentialsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListServiceSpecificCredentialsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListSigningCertificates, $f:path) => {
+        fn list_signing_certificates(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListSigningCertificatesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListSigningCertificatesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListUserPolicies, $f:path) => {
+        fn list_user_policies(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListUserPoliciesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListUserPoliciesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListUserTags, $f:path) => {
+        fn list_user_tags(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListUserTagsRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListUserTagsResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListUsers, $f:path) => {
+        fn list_users(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListUsersRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListUsersResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ListVirtualMFADevices, $f:path) => {
+        fn list_virtual_mfa_devices(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ListVirtualMFADevicesRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ListVirtualMFADevicesResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (PutGroupPolicy, $f:path) => {
+        fn put_group_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::PutGroupPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (PutRolePermissionsBoundary, $f:path) => {
+        fn put_role_permissions_boundary(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::PutRolePermissionsBoundaryRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (PutRolePolicy, $f:path) => {
+        fn put_role_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::PutRolePolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (PutUserPermissionsBoundary, $f:path) => {
+        fn put_user_permissions_boundary(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::PutUserPermissionsBoundaryRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (PutUserPolicy, $f:path) => {
+        fn put_user_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::PutUserPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (RejectDelegationRequest, $f:path) => {
+        fn reject_delegation_request(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::RejectDelegationRequestRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (RemoveClientIDFromOpenIDConnectProvider, $f:path) => {
+        fn remove_client_id_from_open_id_connect_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::RemoveClientIDFromOpenIDConnectProviderRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (RemoveRoleFromInstanceProfile, $f:path) => {
+        fn remove_role_from_instance_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::RemoveRoleFromInstanceProfileRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (RemoveUserFromGroup, $f:path) => {
+        fn remove_user_from_group(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::RemoveUserFromGroupRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ResetServiceSpecificCredential, $f:path) => {
+        fn reset_service_specific_credential(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ResetServiceSpecificCredentialRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::ResetServiceSpecificCredentialResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (ResyncMFADevice, $f:path) => {
+        fn resync_mfa_device(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::ResyncMFADeviceRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (SendDelegationToken, $f:path) => {
+        fn send_delegation_token(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::SendDelegationTokenRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (SetDefaultPolicyVersion, $f:path) => {
+        fn set_default_policy_version(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::SetDefaultPolicyVersionRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (SetSecurityTokenServicePreferences, $f:path) => {
+        fn set_security_token_service_preferences(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::SetSecurityTokenServicePreferencesRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (SimulateCustomPolicy, $f:path) => {
+        fn simulate_custom_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::SimulateCustomPolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::SimulatePolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (SimulatePrincipalPolicy, $f:path) => {
+        fn simulate_principal_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::SimulatePrincipalPolicyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::SimulatePolicyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (TagInstanceProfile, $f:path) => {
+        fn tag_instance_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::TagInstanceProfileRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (TagMFADevice, $f:path) => {
+        fn tag_mfa_device(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::TagMFADeviceRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (TagOpenIDConnectProvider, $f:path) => {
+        fn tag_open_id_connect_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::TagOpenIDConnectProviderRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (TagPolicy, $f:path) => {
+        fn tag_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::TagPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (TagRole, $f:path) => {
+        fn tag_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::TagRoleRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (TagSAMLProvider, $f:path) => {
+        fn tag_saml_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::TagSAMLProviderRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (TagServerCertificate, $f:path) => {
+        fn tag_server_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::TagServerCertificateRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (TagUser, $f:path) => {
+        fn tag_user(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::TagUserRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UntagInstanceProfile, $f:path) => {
+        fn untag_instance_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UntagInstanceProfileRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UntagMFADevice, $f:path) => {
+        fn untag_mfa_device(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UntagMFADeviceRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UntagOpenIDConnectProvider, $f:path) => {
+        fn untag_open_id_connect_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UntagOpenIDConnectProviderRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UntagPolicy, $f:path) => {
+        fn untag_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UntagPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UntagRole, $f:path) => {
+        fn untag_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UntagRoleRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UntagSAMLProvider, $f:path) => {
+        fn untag_saml_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UntagSAMLProviderRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UntagServerCertificate, $f:path) => {
+        fn untag_server_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UntagServerCertificateRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UntagUser, $f:path) => {
+        fn untag_user(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UntagUserRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateAccessKey, $f:path) => {
+        fn update_access_key(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateAccessKeyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateAccountPasswordPolicy, $f:path) => {
+        fn update_account_password_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateAccountPasswordPolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateAssumeRolePolicy, $f:path) => {
+        fn update_assume_role_policy(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateAssumeRolePolicyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateDelegationRequest, $f:path) => {
+        fn update_delegation_request(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateDelegationRequestRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateGroup, $f:path) => {
+        fn update_group(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateGroupRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateLoginProfile, $f:path) => {
+        fn update_login_profile(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateLoginProfileRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateOpenIDConnectProviderThumbprint, $f:path) => {
+        fn update_open_id_connect_provider_thumbprint(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateOpenIDConnectProviderThumbprintRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateRole, $f:path) => {
+        fn update_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateRoleRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::UpdateRoleResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateRoleDescription, $f:path) => {
+        fn update_role_description(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateRoleDescriptionRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::UpdateRoleDescriptionResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateSAMLProvider, $f:path) => {
+        fn update_saml_provider(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateSAMLProviderRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::UpdateSAMLProviderResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateSSHPublicKey, $f:path) => {
+        fn update_ssh_public_key(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateSSHPublicKeyRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateServerCertificate, $f:path) => {
+        fn update_server_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateServerCertificateRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateServiceSpecificCredential, $f:path) => {
+        fn update_service_specific_credential(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateServiceSpecificCredentialRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateSigningCertificate, $f:path) => {
+        fn update_signing_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateSigningCertificateRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UpdateUser, $f:path) => {
+        fn update_user(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UpdateUserRequest) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UploadSSHPublicKey, $f:path) => {
+        fn upload_ssh_public_key(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UploadSSHPublicKeyRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::UploadSSHPublicKeyResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UploadServerCertificate, $f:path) => {
+        fn upload_server_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UploadServerCertificateRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::UploadServerCertificateResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (UploadSigningCertificate, $f:path) => {
+        fn upload_signing_certificate(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::iam::UploadSigningCertificateRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::iam::UploadSigningCertificateResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+}
+pub(crate) use iam_handler;
+
 /// Parses the operation's input, authorizes the request, calls the handler and returns the result element's contents
 /// (`None` for operations without output).
 pub async fn dispatch<H: IamApi>(

@@ -694,6 +694,87 @@ pub trait StsApi: Send + Sync {
     }
 }
 
+/// Implements [`StsApi`] for a handler type from one line per operation,
+/// `Operation => function`: the operations listed are the ones it implements, each answered by
+/// `function(handler, ctx, input)` (`function(handler, ctx)` for operations without input);
+/// every other operation answers `NotImplemented`. `authorize` decides each request once its
+/// input has been read.
+macro_rules! sts_handlers {
+    (impl StsApi for $handler:ty { authorize: $authorize:path, $($op:ident => $f:path,)+ }) => {
+        impl $crate::protocol::generated::sts::StsApi for $handler {
+            fn implements(&self, op: $crate::protocol::Operation) -> bool {
+                matches!(op, $($crate::protocol::Operation::$op)|+)
+            }
+            fn authorize(&self, ctx: &$crate::protocol::RequestContext, op: $crate::protocol::Operation, query: &$crate::protocol::query::Query) -> impl ::std::future::Future<Output = Result<(), $crate::protocol::ApiError>> + Send {
+                $authorize(self, ctx, op, query)
+            }
+            $($crate::protocol::generated::sts::sts_handler!($op, $f);)+
+        }
+    };
+}
+pub(crate) use sts_handlers;
+
+/// One method of [`StsApi`], forwarding to a function (used by `sts_handlers!`).
+#[doc(hidden)]
+macro_rules! sts_handler {
+    (AssumeRole, $f:path) => {
+        fn assume_role(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::AssumeRoleRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::AssumeRoleResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AssumeRoleWithSAML, $f:path) => {
+        fn assume_role_with_saml(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::AssumeRoleWithSAMLRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::AssumeRoleWithSAMLResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AssumeRoleWithWebIdentity, $f:path) => {
+        fn assume_role_with_web_identity(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::AssumeRoleWithWebIdentityRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::AssumeRoleWithWebIdentityResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (AssumeRoot, $f:path) => {
+        fn assume_root(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::AssumeRootRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::AssumeRootResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (DecodeAuthorizationMessage, $f:path) => {
+        fn decode_authorization_message(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::DecodeAuthorizationMessageRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::DecodeAuthorizationMessageResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetAccessKeyInfo, $f:path) => {
+        fn get_access_key_info(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::GetAccessKeyInfoRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::GetAccessKeyInfoResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetCallerIdentity, $f:path) => {
+        fn get_caller_identity(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::GetCallerIdentityRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::GetCallerIdentityResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetDelegatedAccessToken, $f:path) => {
+        fn get_delegated_access_token(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::GetDelegatedAccessTokenRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::GetDelegatedAccessTokenResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetFederationToken, $f:path) => {
+        fn get_federation_token(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::GetFederationTokenRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::GetFederationTokenResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetSessionToken, $f:path) => {
+        fn get_session_token(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::GetSessionTokenRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::GetSessionTokenResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+    (GetWebIdentityToken, $f:path) => {
+        fn get_web_identity_token(&self, ctx: &$crate::protocol::RequestContext, input: $crate::protocol::generated::sts::GetWebIdentityTokenRequest) -> impl ::std::future::Future<Output = Result<$crate::protocol::generated::sts::GetWebIdentityTokenResponse, $crate::protocol::ApiError>> + Send {
+            $f(self, ctx, input)
+        }
+    };
+}
+pub(crate) use sts_handler;
+
 /// Parses the operation's input, authorizes the request, calls the handler and returns the result element's contents
 /// (`None` for operations without output).
 pub async fn dispatch<H: StsApi>(
