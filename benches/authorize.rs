@@ -13,7 +13,7 @@
 
 use clap::Parser;
 use criterion::{criterion_group, criterion_main, Criterion};
-use iamlocal::auth::Principal;
+use iamlocal::identity::Principal;
 use iamlocal::protocol::query::Query;
 use iamlocal::protocol::{Operation, RequestContext};
 use iamlocal::store::{EntityType, Tag};

@@ -124,7 +124,7 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 pub struct Account {
     pub id: String,
     pub access_key_id: String,
-    pub secret_access_key: crate::auth::Secret,
+    pub secret_access_key: crate::identity::Secret,
 }
 
 /// `ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY` (the secret may itself contain `:`).
@@ -142,7 +142,7 @@ fn parse_account(s: &str) -> Result<Account, String> {
     Ok(Account {
         id,
         access_key_id: key.to_owned(),
-        secret_access_key: crate::auth::Secret::new(secret),
+        secret_access_key: crate::identity::Secret::new(secret),
     })
 }
 
@@ -181,7 +181,7 @@ impl Config {
         let mut out = vec![Account {
             id: self.account_id.clone(),
             access_key_id: self.root_access_key_id.clone(),
-            secret_access_key: crate::auth::Secret::new(self.root_secret_access_key.clone()),
+            secret_access_key: crate::identity::Secret::new(self.root_secret_access_key.clone()),
         }];
         out.extend(self.accounts.iter().cloned());
         if let Some(path) = &self.accounts_file {

@@ -9,6 +9,7 @@ pub mod authz;
 pub mod clock;
 pub mod config;
 pub mod iam;
+pub mod identity;
 pub mod policy;
 pub mod protocol;
 pub mod server;

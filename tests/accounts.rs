@@ -16,7 +16,7 @@ async fn two_accounts() -> Server {
     config.accounts = vec![iamlocal::config::Account {
         id: OTHER.into(),
         access_key_id: OTHER_KEY.into(),
-        secret_access_key: iamlocal::auth::Secret::new(OTHER_SECRET),
+        secret_access_key: iamlocal::identity::Secret::new(OTHER_SECRET),
     }];
     Server::start(config).await.expect("server starts")
 }

@@ -1,7 +1,7 @@
 //! The request context of a request: the global condition keys AWS sets for the caller and
 //! the request, shared by authorization and the trust check.
 
-use crate::auth::Principal;
+use crate::identity::Principal;
 use crate::policy::{self, ContextKeyType};
 use crate::protocol::partition::view;
 use crate::protocol::{ApiError, RequestContext};

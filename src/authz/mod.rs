@@ -84,7 +84,7 @@ pub async fn authorize(
     if op.service() == crate::protocol::Service::Iam
         && ctx.temporary_credentials
         && ctx.mfa_time.is_none()
-        && matches!(ctx.principal, crate::auth::Principal::User { .. })
+        && matches!(ctx.principal, crate::identity::Principal::User { .. })
     {
         return Err(ApiError::new(
             ErrorCode::InvalidClientTokenId,
@@ -296,9 +296,9 @@ pub async fn tags(s: &AppState, entity_id: &str) -> Result<Arc<Vec<(String, Stri
 /// The session policies of a role session, compiled once per generation.
 pub(crate) async fn session_policies(
     s: &AppState,
-    principal: &crate::auth::Principal,
+    principal: &crate::identity::Principal,
 ) -> Result<Arc<Vec<SourcePolicy>>, ApiError> {
-    let crate::auth::Principal::AssumedRole {
+    let crate::identity::Principal::AssumedRole {
         session: Some(p), ..
     } = principal
     else {
@@ -319,7 +319,7 @@ pub(crate) async fn session_policies(
 /// longer exists contributes nothing).
 async fn compile_session_policies(
     s: &AppState,
-    p: &crate::auth::SessionAttributes,
+    p: &crate::identity::SessionAttributes,
 ) -> Result<Vec<SourcePolicy>, ApiError> {
     let mut out = Vec::new();
     if let Some(inline) = &p.inline {

@@ -3,7 +3,7 @@
 //! a name that does not exist (yet) is authorized as `TYPE/PATH/NAME` with the path the request
 //! gives (`/` by default), as AWS does.
 
-use crate::auth::Principal;
+use crate::identity::Principal;
 use crate::protocol::generated::authz::{OpSpec, ResourceSpec};
 use crate::protocol::query::Query;
 use crate::protocol::{ApiError, Operation, RequestContext};

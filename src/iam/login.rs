@@ -1,7 +1,7 @@
 //! Login profiles (console passwords) and the account password policy, which every new
 //! password must satisfy.
 
-use crate::auth::Principal;
+use crate::identity::Principal;
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;

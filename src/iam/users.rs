@@ -2,7 +2,7 @@
 
 use super::common::attached_boundary;
 use super::common::{paginate, tags_in, tags_out, tags_page};
-use crate::auth::Principal;
+use crate::identity::Principal;
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;

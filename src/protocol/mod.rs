@@ -28,7 +28,7 @@ pub use error::ApiError;
 pub use generated::errors::ErrorCode;
 pub use generated::operations::{Operation, Service};
 
-use crate::auth::Principal;
+use crate::identity::Principal;
 use time::OffsetDateTime;
 
 /// What a handler knows about the request it is answering.

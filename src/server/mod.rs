@@ -8,9 +8,9 @@ mod serve;
 
 pub use healthcheck::healthcheck;
 
-use crate::auth::{Credential, Principal};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::identity::{Credential, Principal};
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,7 +1,7 @@
 //! In-memory credentials: the root key, long-term access keys (rebuilt from the database after a
 //! write marks them stale) and issued sessions, plus key last-used data waiting to be written.
 
-use crate::auth::Credential;
+use crate::identity::Credential;
 use std::collections::HashMap;
 use std::sync::RwLock;
 use time::OffsetDateTime;
@@ -129,7 +129,7 @@ impl CredentialCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{Principal, Secret};
+    use crate::identity::{Principal, Secret};
 
     fn cred() -> Credential {
         Credential {

@@ -7,7 +7,7 @@
 use super::ids;
 use super::records::*;
 use super::{from_ts, ts, EntityType, Store};
-use crate::auth::Secret;
+use crate::identity::Secret;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 use time::OffsetDateTime;

@@ -11,7 +11,7 @@ mod records;
 pub use cache::CredentialCache;
 pub use records::*;
 
-use crate::auth::{Credential, Principal, Secret};
+use crate::identity::{Credential, Principal, Secret};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -493,7 +493,7 @@ fn session_attributes(
     tags: Option<String>,
     transitive: Option<String>,
     source_identity: Option<String>,
-) -> Option<std::sync::Arc<crate::auth::SessionAttributes>> {
+) -> Option<std::sync::Arc<crate::identity::SessionAttributes>> {
     let transitive: Vec<String> = transitive
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
@@ -505,7 +505,7 @@ fn session_attributes(
         .unwrap_or_default();
     (inline.is_some() || !arns.is_empty() || !tags.is_empty() || source_identity.is_some()).then(
         || {
-            std::sync::Arc::new(crate::auth::SessionAttributes {
+            std::sync::Arc::new(crate::identity::SessionAttributes {
                 inline,
                 arns,
                 tags,

@@ -1,6 +1,6 @@
 //! Rows as the store hands them out.
 
-use crate::auth::{Principal, Secret};
+use crate::identity::{Principal, Secret};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ pub struct NewSession {
 
 impl NewSession {
     /// The session policies the principal carries (role sessions only).
-    fn session_attributes(&self) -> Option<&crate::auth::SessionAttributes> {
+    fn session_attributes(&self) -> Option<&crate::identity::SessionAttributes> {
         match &self.principal {
             Principal::AssumedRole { session, .. } => session.as_deref(),
             _ => None,

@@ -5,7 +5,7 @@
 
 mod trust;
 
-use crate::auth::{Principal, Secret};
+use crate::identity::{Principal, Secret};
 use crate::protocol::generated::sts as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
@@ -253,7 +253,7 @@ fn session_attributes(
     tags: Vec<(String, String)>,
     transitive: Vec<String>,
     source_identity: Option<String>,
-) -> Option<std::sync::Arc<crate::auth::SessionAttributes>> {
+) -> Option<std::sync::Arc<crate::identity::SessionAttributes>> {
     let arns: Vec<String> = i
         .policy_arns
         .iter()
@@ -262,7 +262,7 @@ fn session_attributes(
         .collect();
     (i.policy.is_some() || !arns.is_empty() || !tags.is_empty() || source_identity.is_some()).then(
         || {
-            std::sync::Arc::new(crate::auth::SessionAttributes {
+            std::sync::Arc::new(crate::identity::SessionAttributes {
                 inline: i.policy.clone(),
                 arns,
                 tags,
