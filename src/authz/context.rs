@@ -1,7 +1,7 @@
 //! The request context of a request: the global condition keys AWS sets for the caller and
 //! the request, shared by authorization and the trust check.
 
-use crate::identity::Principal;
+use crate::identity::{Arn, Principal};
 use crate::policy::{self, ContextKeyType};
 use crate::protocol::partition::view;
 use crate::protocol::{ApiError, RequestContext};
@@ -16,9 +16,7 @@ pub fn identity_arn(p: &Principal) -> Option<String> {
             role_name,
             role_path,
             ..
-        } => Some(format!(
-            "arn:aws:iam::{account_id}:role{role_path}{role_name}"
-        )),
+        } => Some(Arn::iam_entity(account_id, "role", role_path, role_name).to_string()),
         _ => None,
     }
 }

@@ -158,7 +158,8 @@ fn foreign_arn<'q>(ctx: &RequestContext, query: &'q Query) -> Option<&'q str> {
         let names_entity = (key.ends_with("Arn") && key != "CallerArn")
             || key == "PermissionsBoundary"
             || key == "SerialNumber";
-        let account = value.strip_prefix("arn:")?.split(':').nth(3)?;
+        let arn = crate::identity::Arn::parse(value)?;
+        let account = arn.account();
         (names_entity && !account.is_empty() && account != "aws" && account != ctx.account_id)
             .then_some(value)
     })

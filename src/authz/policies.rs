@@ -105,17 +105,17 @@ pub async fn principal_policies(
             format!("PolicySourceArn {arn} does not exist."),
         )
     };
-    let rest = arn
-        .strip_prefix("arn:aws:iam::")
-        .and_then(|r| r.strip_prefix(account))
-        .and_then(|r| r.strip_prefix(':'))
+    let parsed = crate::identity::Arn::parse(arn)
+        .filter(|a| {
+            a.partition() == "aws"
+                && a.service() == "iam"
+                && a.account() == account
+                && a.resource().contains('/')
+        })
         .ok_or_else(|| invalid_input(format!("Invalid ARN: {arn}")))?;
-    let (kind, path_and_name) = rest
-        .split_once('/')
-        .ok_or_else(|| invalid_input(format!("Invalid ARN: {arn}")))?;
-    let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
+    let name = parsed.name();
     let mut out = PrincipalPolicies::default();
-    match kind {
+    match parsed.resource_type() {
         "user" => {
             let u = s.store.user(account, name).await.map_err(|_| no_entity())?;
             if u.arn != arn {

@@ -3,7 +3,7 @@
 //! a name that does not exist (yet) is authorized as `TYPE/PATH/NAME` with the path the request
 //! gives (`/` by default), as AWS does.
 
-use crate::identity::Principal;
+use crate::identity::{Arn, Principal};
 use crate::protocol::generated::authz::{OpSpec, ResourceSpec};
 use crate::protocol::query::Query;
 use crate::protocol::{ApiError, Operation, RequestContext};
@@ -83,9 +83,9 @@ async fn one(
     } else {
         "/"
     };
-    Ok(Some(Target::new(format!(
-        "arn:aws:iam::{account}:{ty}{path}{value}"
-    ))))
+    Ok(Some(Target::new(
+        Arn::iam_entity(account, ty, path, value).to_string(),
+    )))
 }
 
 /// Account, resource type, input member and its value: what a resource named in a request
@@ -168,10 +168,11 @@ async fn lookup(
         ("oidc-provider", "Url") => {
             let host = value.strip_prefix("https://").unwrap_or(value);
             Some((
-                format!(
-                    "arn:aws:iam::{account}:oidc-provider/{}",
-                    host.trim_end_matches('/')
-                ),
+                Arn::iam(
+                    account,
+                    format!("oidc-provider/{}", host.trim_end_matches('/')),
+                )
+                .to_string(),
                 None,
             ))
         }
@@ -207,7 +208,7 @@ pub fn listed_resource(ctx: &RequestContext, action: &str) -> String {
         _ => return "*".to_owned(),
     };
     crate::protocol::partition::view(
-        &format!("arn:aws:iam::{}:{ty}/", ctx.account_id),
+        &Arn::iam(&ctx.account_id, format!("{ty}/")).to_string(),
         ctx.partition(),
     )
 }

@@ -63,7 +63,7 @@ pub async fn create_virtual_mfa_device(
     let tags = tags_in(i.tags)?;
     let path = i.path.unwrap_or_else(|| "/".into());
     let name = i.virtual_mfa_device_name;
-    let serial = format!("arn:aws:iam::{}:mfa{path}{name}", ctx.account_id);
+    let serial = crate::identity::Arn::iam_entity(&ctx.account_id, "mfa", &path, &name).to_string();
     let seed = mfa::new_seed();
     let png = qr_png(&otpauth_uri(&name, &ctx.account_id, &seed))?;
     s.store

@@ -27,7 +27,8 @@ pub async fn create_open_id_connect_provider(
     }
     let tags = tags_in(i.tags)?;
     let p = OidcProviderRec {
-        arn: format!("arn:aws:iam::{}:oidc-provider/{issuer}", ctx.account_id),
+        arn: crate::identity::Arn::iam(&ctx.account_id, format!("oidc-provider/{issuer}"))
+            .to_string(),
         url: issuer,
         client_ids,
         thumbprints: i.thumbprint_list.unwrap_or_default(),

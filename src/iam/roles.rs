@@ -47,21 +47,19 @@ async fn check_trust_principals(
     ctx: &RequestContext,
     trust: &crate::policy::Policy,
 ) -> Result<(), ApiError> {
-    let iam = format!("arn:{}:iam::", ctx.partition());
     for (kind, principal) in trust.named_principals() {
-        let Some((account, resource)) = principal
-            .strip_prefix(iam.as_str())
-            .and_then(|rest| rest.split_once(':'))
-        else {
+        let Some(arn) = crate::identity::Arn::parse(principal) else {
             continue;
         };
         if kind != "AWS"
-            || !s.root_keys.contains_key(account)
-            || !(resource.starts_with("user/") || resource.starts_with("role/"))
+            || arn.partition() != ctx.partition()
+            || !s.root_keys.contains_key(arn.account())
+            || !(arn.is_iam("user") || arn.is_iam("role"))
         {
             continue;
         }
-        let stored = format!("arn:aws:iam::{account}:{resource}");
+        // Stored in the `aws` partition, whichever the request was signed for.
+        let stored = crate::identity::Arn::iam(arn.account(), arn.resource()).to_string();
         if !s.store.principal_exists(&stored).await? {
             return Err(ApiError::new(
                 ErrorCode::MalformedPolicyDocument,

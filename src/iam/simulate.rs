@@ -217,7 +217,7 @@ pub async fn simulate_custom_policy(
             (None, Some(_)) => return Err(invalid_input(
                 "CallerArn must be specified when a resource policy is included in the simulation.",
             )),
-            (None, None) => format!("arn:aws:iam::{}:root", ctx.account_id),
+            (None, None) => crate::identity::Arn::root(&ctx.account_id).to_string(),
         };
     let sim = Simulation {
         identity: parse_inputs(

@@ -2,7 +2,7 @@
 
 use super::common::attached_boundary;
 use super::common::{paginate, tags_in, tags_out, tags_page};
-use crate::identity::Principal;
+use crate::identity::{Arn, Principal};
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
@@ -113,7 +113,7 @@ pub async fn get_user(
                 path: String::new(),
                 user_name: String::new(),
                 user_id: ctx.account_id.clone(),
-                arn: format!("arn:aws:iam::{}:root", ctx.account_id),
+                arn: Arn::root(&ctx.account_id).to_string(),
                 create_date: created.into(),
                 ..Default::default()
             },

@@ -7,7 +7,7 @@
 use super::ids;
 use super::records::*;
 use super::{from_ts, ts, EntityType, Store};
-use crate::identity::Secret;
+use crate::identity::{Arn, Secret};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 use time::OffsetDateTime;
@@ -352,7 +352,7 @@ impl Store {
             account_id: account.to_owned(),
             name: name.to_owned(),
             path: path.to_owned(),
-            arn: format!("arn:aws:iam::{account}:user{path}{name}"),
+            arn: Arn::iam_entity(account, "user", path, name).to_string(),
             create_date: now,
             permissions_boundary: boundary.map(str::to_owned),
         };
@@ -422,9 +422,7 @@ impl Store {
             .bind(final_name)
             .bind(key(final_name))
             .bind(final_path)
-            .bind(format!(
-                "arn:aws:iam::{account}:user{final_path}{final_name}"
-            ))
+            .bind(Arn::iam_entity(account, "user", final_path, final_name).to_string())
             .bind(&user.user_id)
             .execute(&mut **tx)
             .await?;
@@ -592,7 +590,7 @@ impl Store {
             account_id: account.to_owned(),
             name: name.to_owned(),
             path: path.to_owned(),
-            arn: format!("arn:aws:iam::{account}:group{path}{name}"),
+            arn: Arn::iam_entity(account, "group", path, name).to_string(),
             create_date: now,
         };
         sqlx::query("INSERT INTO groups (group_id, account_id, name, name_key, path, arn, create_date) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -670,9 +668,7 @@ impl Store {
         .bind(final_name)
         .bind(key(final_name))
         .bind(final_path)
-        .bind(format!(
-            "arn:aws:iam::{account}:group{final_path}{final_name}"
-        ))
+        .bind(Arn::iam_entity(account, "group", final_path, final_name).to_string())
         .bind(&group.group_id)
         .execute(&mut **tx)
         .await?;
@@ -976,7 +972,7 @@ impl Store {
             account_id: account.to_owned(),
             name: name.to_owned(),
             path: path.to_owned(),
-            arn: format!("arn:aws:iam::{account}:role{path}{name}"),
+            arn: Arn::iam_entity(account, "role", path, name).to_string(),
             create_date: now,
             assume_role_policy: assume_role_policy.to_owned(),
             description: description.map(str::to_owned),
@@ -1152,7 +1148,7 @@ impl Store {
             )));
         }
         let id = ids::unique_id("ANPA");
-        let arn = format!("arn:aws:iam::{account}:policy{path}{name}");
+        let arn = Arn::iam_entity(account, "policy", path, name).to_string();
         sqlx::query("INSERT INTO policies (policy_id, account_id, name, name_key, path, arn, description, default_version_id, next_version, create_date, update_date) VALUES (?, ?, ?, ?, ?, ?, ?, 'v1', 2, ?, ?)")
             .bind(&id)
             .bind(account)

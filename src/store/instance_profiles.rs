@@ -89,7 +89,8 @@ impl Store {
             instance_profile_id: ids::unique_id("AIPA"),
             name: name.to_owned(),
             path: path.to_owned(),
-            arn: format!("arn:aws:iam::{account}:instance-profile{path}{name}"),
+            arn: crate::identity::Arn::iam_entity(account, "instance-profile", path, name)
+                .to_string(),
             create_date: now,
             roles: Vec::new(),
         };

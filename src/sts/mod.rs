@@ -26,15 +26,6 @@ fn access_denied(ctx: &RequestContext, action: &str, resource: &str) -> ApiError
     ApiError::access_denied(&ctx.principal.arn(), action, resource)
 }
 
-/// `arn:aws:iam::ACCOUNT:role/path/name` → (account, name).
-fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
-    let rest = arn.strip_prefix("arn:aws:iam::")?;
-    let (account, resource) = rest.split_once(':')?;
-    let path_and_name = resource.strip_prefix("role/")?;
-    let name = path_and_name.rsplit('/').next()?;
-    (!name.is_empty()).then_some((account, name))
-}
-
 crate::protocol::generated::sts::sts_handlers! {
     impl StsApi for AppState {
         authorize: crate::authz::authorize,
@@ -75,7 +66,9 @@ pub async fn assume_role(
             .map_err(|e| ApiError::new(ErrorCode::MalformedPolicyDocument, e.to_string()))?;
     }
     let denied = || access_denied(ctx, "sts:AssumeRole", &i.role_arn);
-    let Some((account, name)) = parse_role_arn(&i.role_arn) else {
+    let Some(role_arn) = crate::identity::Arn::parse(&i.role_arn)
+        .filter(|a| a.partition() == "aws" && a.is_iam("role") && !a.name().is_empty())
+    else {
         return Err(ApiError::new(
             ErrorCode::ValidationError,
             format!("{} is invalid", i.role_arn),
@@ -85,7 +78,7 @@ pub async fn assume_role(
     // caller, and the caller's own account must allow sts:AssumeRole on it (the trust
     // check evaluates both as a cross-account request). An account the server does not
     // serve has no roles.
-    let role = match s.store.role(account, name).await {
+    let role = match s.store.role(role_arn.account(), role_arn.name()).await {
         Ok(r) if r.arn == i.role_arn => r,
         Ok(_) | Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(denied()),
         Err(e) => return Err(e.into()),

@@ -2,6 +2,10 @@
 //! session attributes STS gives a role session. Plain data below every layer: authentication
 //! produces it, the store keeps it, the protocol and authorization read it.
 
+mod arn;
+
+pub use arn::Arn;
+
 use std::fmt;
 use time::OffsetDateTime;
 
@@ -37,14 +41,14 @@ impl Principal {
     /// The ARN GetCallerIdentity reports.
     pub fn arn(&self) -> String {
         match self {
-            Principal::Root { account_id } => format!("arn:aws:iam::{account_id}:root"),
+            Principal::Root { account_id } => Arn::root(account_id).to_string(),
             Principal::User { arn, .. } => arn.clone(),
             Principal::AssumedRole {
                 account_id,
                 role_name,
                 session_name,
                 ..
-            } => format!("arn:aws:sts::{account_id}:assumed-role/{role_name}/{session_name}"),
+            } => Arn::assumed_role(account_id, role_name, session_name).to_string(),
             Principal::Anonymous => String::new(),
         }
     }
