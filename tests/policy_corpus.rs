@@ -20,7 +20,7 @@
 use std::path::Path;
 
 use iamlocal::policy::{
-    evaluate, ContextKeyType, Decision, InputPolicy, Policy, PolicyKind, PolicySet,
+    decide, evaluate, ContextKeyType, Decision, InputPolicy, Policy, PolicyKind, PolicySet,
     PolicySourceType, Request, RequestContext,
 };
 use serde_json::Value;
@@ -125,6 +125,13 @@ fn run_case(case: &Value) -> Result<(Decision, String), String> {
         context: &ctx,
     };
     let result = evaluate(&set, &request);
+    let fast = decide(&set, &request);
+    if (fast.decision, &fast.layers) != (result.decision, &result.layers) {
+        return Err(format!(
+            "decide says {:?} {:?}, evaluate {:?} {:?}",
+            fast.decision, fast.layers, result.decision, result.layers
+        ));
+    }
     let reasons = format!(
         "layers={:?} matched={:?} missing={:?}",
         result

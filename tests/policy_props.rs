@@ -212,7 +212,14 @@ fn decide(c: &Compiled, action: &str, resource: &str, ctx: &RequestContext) -> D
         resource_account: None,
         context: ctx,
     };
-    evaluate(&set, &req).decision
+    let full = evaluate(&set, &req);
+    let fast = iamlocal::policy::decide(&set, &req);
+    assert_eq!(
+        (full.decision, &full.layers),
+        (fast.decision, &fast.layers),
+        "decide agrees with evaluate"
+    );
+    full.decision
 }
 
 fn deny_all() -> Stmt {

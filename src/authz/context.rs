@@ -21,11 +21,24 @@ pub fn identity_arn(p: &Principal) -> Option<String> {
     }
 }
 
-/// The global condition keys AWS sets for a request by `p`.
+/// The global condition keys AWS sets for a request by `p`, with the operation's `extra`.
 pub fn request_context(
     ctx: &RequestContext,
     extra: &[(&str, Option<&str>)],
 ) -> policy::RequestContext {
+    let mut c = principal_keys(ctx);
+    for (k, v) in extra {
+        if let Some(v) = v {
+            c.insert(k, ContextKeyType::String, vec![(*v).to_owned()]);
+        }
+    }
+    add_request_keys(ctx, &mut c);
+    c
+}
+
+/// The keys that depend only on who the caller is (and the partition it signs for): the same
+/// for every request it makes while its entity is unchanged.
+pub fn principal_keys(ctx: &RequestContext) -> policy::RequestContext {
     let p = &ctx.principal;
     let mut c = policy::RequestContext::new();
     let mut s = |k: &str, v: String| c.insert(k, ContextKeyType::String, vec![v]);
@@ -34,7 +47,6 @@ pub fn request_context(
         view(&identity_arn(p).unwrap_or_else(|| p.arn()), ctx.partition()),
     );
     s("aws:PrincipalAccount", ctx.account_id.clone());
-    s("aws:RequestedRegion", ctx.region.clone());
     s("aws:userid", p.user_id());
     match p {
         Principal::User { name, .. } => {
@@ -44,11 +56,6 @@ pub fn request_context(
         Principal::AssumedRole { .. } => s("aws:PrincipalType", "AssumedRole".into()),
         Principal::Root { .. } => s("aws:PrincipalType", "Account".into()),
         Principal::Anonymous => s("aws:PrincipalType", "Anonymous".into()),
-    }
-    for (k, v) in extra {
-        if let Some(v) = v {
-            s(k, (*v).to_owned());
-        }
     }
     if let Principal::AssumedRole {
         session: Some(a), ..
@@ -62,6 +69,16 @@ pub fn request_context(
             );
         }
     }
+    c
+}
+
+/// The keys of this one request: where it comes from, when, how it is signed.
+pub fn add_request_keys(ctx: &RequestContext, c: &mut policy::RequestContext) {
+    c.insert(
+        "aws:RequestedRegion",
+        ContextKeyType::String,
+        vec![ctx.region.clone()],
+    );
     if let Some(ip) = ctx.source_ip {
         c.insert("aws:SourceIp", ContextKeyType::Ip, vec![ip.to_string()]);
     }
@@ -112,7 +129,6 @@ pub fn request_context(
         ContextKeyType::Date,
         vec![crate::protocol::Timestamp(ctx.now).to_iso8601()],
     );
-    c
 }
 
 /// `aws:PrincipalTag/KEY` for each tag of the user, or of the role behind a session.

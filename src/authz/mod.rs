@@ -32,6 +32,9 @@ pub struct Caches {
     sessions: Memo<SessionKey, Arc<Vec<SourcePolicy>>>,
     /// An entity's tags, by its unique id.
     tags: Memo<String, Arc<Vec<(String, String)>>>,
+    /// The context keys of a caller (principal keys and tags), by [`caller_key`]. The value
+    /// holds the session's attributes, so the address in its key is not reused while it lives.
+    callers: Memo<String, CallerContext>,
     /// What a resource named in a request resolves to: its ARN and unique id.
     pub(crate) targets: Memo<resource::TargetKey, Option<resource::Target>>,
 }
@@ -165,13 +168,58 @@ fn foreign_arn<'q>(ctx: &RequestContext, query: &'q Query) -> Option<&'q str> {
     })
 }
 
+/// A caller's own context keys, and the session attributes they were built from.
+type CallerContext = (
+    Option<Arc<crate::identity::SessionAttributes>>,
+    Arc<policy::RequestContext>,
+);
+
+/// What a caller's context keys depend on: its unique id, the partition it signs for, and its
+/// session's attributes (one `Arc` per issued session).
+fn caller_key(ctx: &RequestContext) -> String {
+    let session = match &ctx.principal {
+        crate::identity::Principal::AssumedRole {
+            session: Some(a), ..
+        } => Arc::as_ptr(a) as usize,
+        _ => 0,
+    };
+    format!(
+        "{}\u{0}{}\u{0}{session:x}",
+        ctx.partition(),
+        ctx.principal.user_id()
+    )
+}
+
+/// The caller's principal keys and `aws:PrincipalTag/*`, built once per write generation.
+async fn caller_context(
+    s: &AppState,
+    ctx: &RequestContext,
+) -> Result<Arc<policy::RequestContext>, ApiError> {
+    let load = || async {
+        let mut context = context::principal_keys(ctx);
+        context::add_principal_tags(s, ctx, &mut context).await?;
+        let session = match &ctx.principal {
+            crate::identity::Principal::AssumedRole { session, .. } => session.clone(),
+            _ => None,
+        };
+        Ok::<_, ApiError>((session, Arc::new(context)))
+    };
+    let (_, context) = s
+        .authz
+        .callers
+        .get_or_load(s.store.generation(), &caller_key(ctx), load)
+        .await?;
+    Ok(context)
+}
+
 /// The caller's policies and request context, loaded once per request for every check it
 /// needs.
 struct Caller {
     policies: Arc<PrincipalPolicies>,
     session: Arc<Vec<SourcePolicy>>,
-    /// The request context without the per-check keys (resource tags, the operation's keys).
-    context: policy::RequestContext,
+    /// The request context without the per-check keys (resource tags, the operation's keys):
+    /// this request's keys over the caller's own.
+    context: Arc<policy::RequestContext>,
     /// The caller's ARN in the request's partition.
     principal: String,
 }
@@ -179,12 +227,12 @@ struct Caller {
 impl Caller {
     async fn load(s: &AppState, ctx: &RequestContext, identity: &str) -> Result<Caller, ApiError> {
         let policies = identity_policies(s, &ctx.account_id, identity).await?;
-        let mut context = context::request_context(ctx, &[]);
-        context::add_principal_tags(s, ctx, &mut context).await?;
+        let mut context = policy::RequestContext::over(caller_context(s, ctx).await?);
+        context::add_request_keys(ctx, &mut context);
         Ok(Caller {
             policies,
             session: session_policies(s, &ctx.principal).await?,
-            context,
+            context: Arc::new(context),
             principal: crate::protocol::partition::view(&ctx.principal.arn(), ctx.partition()),
         })
     }
@@ -218,30 +266,41 @@ impl Caller {
         let principal = &self.principal;
         for target in resources {
             let resource = crate::protocol::partition::view(&target.arn, ctx.partition());
-            let mut context = self.context.clone();
-            for (k, ty, v) in extra {
-                context.insert(k, *ty, v.clone());
-            }
-            // The resource's tags, as `aws:ResourceTag/KEY` and IAM's own `iam:ResourceTag/KEY`.
-            if let Some(id) = &target.entity_id {
-                for (key, value) in tags(s, id).await?.iter() {
+            let resource_tags = match &target.entity_id {
+                Some(id) => tags(s, id).await?,
+                None => Arc::default(),
+            };
+            // The caller's context as loaded, under this check's own keys if it has any.
+            let own;
+            let context: &policy::RequestContext = if extra.is_empty() && resource_tags.is_empty() {
+                &self.context
+            } else {
+                let mut c = policy::RequestContext::over(self.context.clone());
+                for (k, ty, v) in extra {
+                    c.insert(k, *ty, v.clone());
+                }
+                // The resource's tags, as `aws:ResourceTag/KEY` and IAM's own
+                // `iam:ResourceTag/KEY`.
+                for (key, value) in resource_tags.iter() {
                     for prefix in ["aws:ResourceTag/", "iam:ResourceTag/"] {
-                        context.insert(
+                        c.insert(
                             &format!("{prefix}{key}"),
                             policy::ContextKeyType::String,
                             vec![value.clone()],
                         );
                     }
                 }
-            }
+                own = c;
+                &own
+            };
             let request = policy::Request {
                 principal,
                 action,
                 resource: &resource,
                 resource_account: Some(&ctx.account_id),
-                context: &context,
+                context,
             };
-            let result = policy::evaluate(&set, &request);
+            let result = policy::decide(&set, &request);
             if result.decision == Decision::Allowed {
                 continue;
             }

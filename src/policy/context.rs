@@ -70,11 +70,22 @@ pub struct RequestContext {
     /// Sorted by lower-cased key: a binary search is cheaper than hashing for the few dozen
     /// keys a request carries.
     entries: Vec<(String, ContextEntry)>,
+    /// Where keys this context does not set are found: a request's keys over its caller's,
+    /// which stay the same from one request to the next and are built once.
+    parent: Option<std::sync::Arc<RequestContext>>,
 }
 
 impl RequestContext {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty context over `parent`: its keys apply unless this one sets them too.
+    pub fn over(parent: std::sync::Arc<RequestContext>) -> Self {
+        RequestContext {
+            entries: Vec::new(),
+            parent: Some(parent),
+        }
     }
 
     /// Add or replace a key.
@@ -107,6 +118,14 @@ impl RequestContext {
 
     /// `key` must already be lower-case.
     pub(crate) fn get_lc(&self, key: &str) -> Option<&ContextEntry> {
+        match self.own_lc(key) {
+            Some(found) => Some(found),
+            None => self.parent.as_deref()?.get_lc(key),
+        }
+    }
+
+    /// A key this context sets itself (`key` lower-case).
+    fn own_lc(&self, key: &str) -> Option<&ContextEntry> {
         // A request carries a handful of keys: comparing lengths first rejects most of them
         // without touching the text, which beats ordered string comparisons.
         if self.entries.len() <= LINEAR_LOOKUP_MAX {
@@ -131,9 +150,20 @@ impl RequestContext {
         self.get_lc(&key.to_ascii_lowercase())
     }
 
-    /// Entries in key order.
-    pub fn entries(&self) -> impl Iterator<Item = &ContextEntry> {
-        self.entries.iter().map(|(_, e)| e)
+    /// Every key that applies, its own and its parents' not set here, in key order.
+    pub fn entries(&self) -> Vec<&ContextEntry> {
+        let mut out: Vec<(&str, &ContextEntry)> = Vec::new();
+        let mut level = Some(self);
+        while let Some(c) = level {
+            for (k, e) in &c.entries {
+                if !out.iter().any(|(seen, _)| seen == k) {
+                    out.push((k, e));
+                }
+            }
+            level = c.parent.as_deref();
+        }
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        out.into_iter().map(|(_, e)| e).collect()
     }
 
     /// The value of a single-valued key, for policy variables (`key` lower-case). A key with
@@ -146,10 +176,43 @@ impl RequestContext {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.parent.as_ref().is_none_or(|p| p.is_empty())
     }
 
+    /// The number of keys that apply.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ContextKeyType, RequestContext};
+    use std::sync::Arc;
+
+    #[test]
+    fn a_context_over_a_parent_sees_both_and_shadows_the_parent() {
+        let parent = Arc::new(
+            RequestContext::new()
+                .with("aws:username", ContextKeyType::String, &["alice"])
+                .with("aws:PrincipalTag/team", ContextKeyType::String, &["red"]),
+        );
+        let mut child = RequestContext::over(parent.clone());
+        child.insert(
+            "aws:principaltag/TEAM",
+            ContextKeyType::String,
+            vec!["blue".into()],
+        );
+        child.insert("aws:SourceIp", ContextKeyType::Ip, vec!["10.0.0.1".into()]);
+        assert_eq!(child.get("AWS:USERNAME").unwrap().values, ["alice"]);
+        assert_eq!(child.get("aws:PrincipalTag/team").unwrap().values, ["blue"]);
+        assert_eq!(parent.get("aws:PrincipalTag/team").unwrap().values, ["red"]);
+        assert_eq!(child.len(), 3);
+        let names: Vec<&str> = child.entries().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["aws:principaltag/TEAM", "aws:SourceIp", "aws:username"]
+        );
+        assert!(RequestContext::over(Arc::new(RequestContext::new())).is_empty());
     }
 }

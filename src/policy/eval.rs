@@ -299,6 +299,10 @@ struct Evaluator<'r, 'a> {
     resource: ArnValue<'r>,
     caller: Caller<'r>,
     missing: Vec<String>,
+    /// Decide only: once a layer has an allow that names the caller directly, its further
+    /// allow statements cannot change the answer and are not evaluated (its deny statements
+    /// still are). The reasons then list at most one allow statement per layer.
+    decide_only: bool,
     _p: std::marker::PhantomData<&'a ()>,
 }
 
@@ -307,6 +311,12 @@ impl<'r, 'a> Evaluator<'r, 'a> {
         let mut out = LayerOutcome::default();
         for input in policies {
             for st in &input.policy.statements {
+                if self.decide_only
+                    && st.effect == Effect::Allow
+                    && out.grant == Some(Grant::Direct)
+                {
+                    continue;
+                }
                 let Some(grant) = self.applies(st) else {
                     continue;
                 };
@@ -384,8 +394,24 @@ impl<'r, 'a> Evaluator<'r, 'a> {
     }
 }
 
-/// Decide `request` against `policies`.
+/// Decide `request` against `policies`, with every statement that decided it.
 pub fn evaluate<'a>(policies: &PolicySet<'a>, request: &Request<'_>) -> EvaluationResult<'a> {
+    run(policies, request, false)
+}
+
+/// The decision and layer verdicts of [`evaluate`], for authorization, which needs no list of
+/// reasons: allow statements after a layer's first direct allow are skipped, so
+/// `matched_statements` holds at most one allow per layer (every deny that applies is still
+/// found). Missing context keys are those of the statements evaluated.
+pub fn decide<'a>(policies: &PolicySet<'a>, request: &Request<'_>) -> EvaluationResult<'a> {
+    run(policies, request, true)
+}
+
+fn run<'a>(
+    policies: &PolicySet<'a>,
+    request: &Request<'_>,
+    decide_only: bool,
+) -> EvaluationResult<'a> {
     // The action lowered once per request, on the stack unless unusually long.
     let mut action_buf = [0u8; 128];
     let mut action_heap = Vec::new();
@@ -395,6 +421,7 @@ pub fn evaluate<'a>(policies: &PolicySet<'a>, request: &Request<'_>) -> Evaluati
         resource: ArnValue::new(request.resource),
         caller: Caller::parse(request.principal),
         missing: Vec::new(),
+        decide_only,
         _p: std::marker::PhantomData,
     };
     let scp = policies
@@ -427,7 +454,7 @@ pub fn evaluate<'a>(policies: &PolicySet<'a>, request: &Request<'_>) -> Evaluati
         boundary,
         session,
     };
-    let decision = decide(&outcomes, same_account);
+    let decision = decision_of(&outcomes, same_account);
     let layers = outcomes.layer_decisions();
     let matched_statements = match decision {
         Decision::ExplicitDeny => outcomes.into_matched(true),
@@ -507,7 +534,7 @@ impl<'a> Outcomes<'a> {
 }
 
 /// The decision rules of the IAM User Guide, in order.
-fn decide(o: &Outcomes<'_>, same_account: bool) -> Decision {
+fn decision_of(o: &Outcomes<'_>, same_account: bool) -> Decision {
     let allows = |l: &Option<LayerOutcome<'_>>| l.as_ref().is_none_or(|o| !o.allows.is_empty());
     // 1. An explicit deny in any policy wins.
     if o.each()

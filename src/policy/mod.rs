@@ -67,8 +67,8 @@ pub use error::{
     USER_INLINE_MAX_CHARS,
 };
 pub use eval::{
-    evaluate, Decision, EvaluationResult, InputPolicy, Layer, LayerDecision, MatchedStatement,
-    PolicySet, PolicySourceType, Request,
+    decide, evaluate, Decision, EvaluationResult, InputPolicy, Layer, LayerDecision,
+    MatchedStatement, PolicySet, PolicySourceType, Request,
 };
 pub use json::Position;
 pub use model::{

@@ -95,7 +95,7 @@ pub async fn first_refused<'x>(
             resource_account: Some(&role.account_id),
             context: &context,
         };
-        let result = policy::evaluate(&set, &request);
+        let result = policy::decide(&set, &request);
         // Unlike other resource-based policies, a trust policy must itself allow the caller
         // even within the account: an identity policy alone never lets anyone assume a role.
         // When the trust policy names only the account, the caller's identity policies must
