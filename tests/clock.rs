@@ -60,3 +60,56 @@ async fn the_clock_moves_only_when_enabled() {
     assert_eq!(resp.error().0, "ExpiredToken");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn aws_current_time_decides_as_the_clock_moves() {
+    let server = Server::start(Config {
+        clock_control: true,
+        ..Config::ephemeral()
+    })
+    .await
+    .unwrap();
+    // Allowed until an hour from now.
+    let until = server.clock().now() + time::Duration::hours(1);
+    let until = until
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let root = common::iam(&server);
+    root.create_user().user_name("temp").send().await.unwrap();
+    root.put_user_policy()
+        .user_name("temp")
+        .policy_name("until")
+        .policy_document(
+            serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+                "Condition": {"DateLessThan": {"aws:CurrentTime": until}}
+            }]})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let key = root
+        .create_access_key()
+        .user_name("temp")
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    let temp = common::Creds {
+        key: key.access_key_id,
+        secret: key.secret_access_key,
+        token: None,
+    };
+    let list = [("Action", "ListUsers"), ("Version", "2010-05-08")];
+    assert_eq!(common::call(&server, &temp, "iam", &list).await.status, 200);
+    assert_eq!(
+        advance(&server, r#"{"advance_seconds": 3601}"#).await.0,
+        200
+    );
+    let resp = common::call(&server, &temp, "iam", &list).await;
+    assert_eq!(resp.status, 403);
+    assert_eq!(resp.error().0, "AccessDenied");
+    server.stop().await;
+}

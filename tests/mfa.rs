@@ -277,3 +277,116 @@ async fn virtual_mfa_gates_actions_through_get_session_token() {
     root.delete_user().user_name("m").send().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_trust_policy_can_require_mfa_for_assume_role() {
+    let server = common::start().await;
+    let root = common::iam(&server);
+    let user_arn = format!("arn:aws:iam::{ACCOUNT}:user/ops");
+    root.create_user().user_name("ops").send().await.unwrap();
+    let key = root
+        .create_access_key()
+        .user_name("ops")
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    let ops = Creds {
+        key: key.access_key_id,
+        secret: key.secret_access_key,
+        token: None,
+    };
+    let device = root
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("ops")
+        .send()
+        .await
+        .unwrap()
+        .virtual_mfa_device
+        .unwrap();
+    let serial = device.serial_number.clone();
+    let code = app(&String::from_utf8(device.base32_string_seed.unwrap().into_inner()).unwrap());
+    let now = step_now(&server);
+    root.enable_mfa_device()
+        .user_name("ops")
+        .serial_number(&serial)
+        .authentication_code1(code(now - 1))
+        .authentication_code2(code(now))
+        .send()
+        .await
+        .unwrap();
+    root.create_role()
+        .role_name("breakglass")
+        .assume_role_policy_document(
+            serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": user_arn}, "Action": "sts:AssumeRole",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+            }]})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    root.put_role_policy()
+        .role_name("breakglass")
+        .policy_name("list-with-mfa")
+        .policy_document(
+            serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+                "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}
+            }]})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/breakglass");
+    let sts = ops.sts(&server);
+
+    // Without MFA the trust policy does not allow it.
+    let f = failure(
+        sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("night")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (f.code.as_str(), f.message.as_str()),
+        (
+            "AccessDenied",
+            format!("User: {user_arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}").as_str()
+        )
+    );
+    // With a current code it does, and the session carries the MFA's age.
+    let good = code(now + 1);
+    let session = temporary(
+        &sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("night")
+            .serial_number(&serial)
+            .token_code(&good)
+            .send()
+            .await
+            .unwrap()
+            .credentials
+            .unwrap(),
+    );
+    session.iam(&server).list_users().send().await.unwrap();
+    // The code cannot be used again.
+    let f = failure(
+        sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("again")
+            .serial_number(&serial)
+            .token_code(&good)
+            .send()
+            .await,
+    );
+    assert_eq!(
+        f.message,
+        "MultiFactorAuthentication failed with invalid MFA one time pass code."
+    );
+    server.stop().await;
+}

@@ -82,8 +82,9 @@ pub fn add_request_keys(ctx: &RequestContext, c: &mut policy::RequestContext) {
     if let Some(ip) = ctx.source_ip {
         c.insert("aws:SourceIp", ContextKeyType::Ip, vec![ip.to_string()]);
     }
-    // Present for temporary credentials only: true when they were issued after an MFA check.
-    if ctx.temporary_credentials {
+    // Present for temporary credentials (true when they were issued after an MFA check) and
+    // for a request that presents an MFA code itself (AssumeRole's trust check).
+    if ctx.temporary_credentials || ctx.mfa_time.is_some() {
         c.insert(
             "aws:MultiFactorAuthPresent",
             ContextKeyType::Boolean,

@@ -113,7 +113,22 @@ pub async fn assume_role(
         tags: &tags,
         transitive: &transitive,
     };
-    if let Some(refused) = trust::first_refused(s, ctx, &role, &actions, &trust_request).await? {
+    // An MFA code presented with the request counts in the trust policy
+    // (`aws:MultiFactorAuthPresent`), the way a role requires MFA to be assumed.
+    let mfa = verify_mfa(s, ctx, i.serial_number.as_deref(), i.token_code.as_deref()).await?;
+    let with_mfa;
+    let trust_ctx = if mfa.is_some() && ctx.mfa_time.is_none() {
+        with_mfa = RequestContext {
+            mfa_time: Some(ctx.now),
+            ..ctx.clone()
+        };
+        &with_mfa
+    } else {
+        ctx
+    };
+    if let Some(refused) =
+        trust::first_refused(s, trust_ctx, &role, &actions, &trust_request).await?
+    {
         return Err(access_denied(ctx, refused, &i.role_arn));
     }
     // A source identity, once set, stays through role chaining and cannot change.
@@ -142,7 +157,7 @@ pub async fn assume_role(
         ));
     }
     let packed_policy_size = packed_size(&i, &passed_on, &tags)?;
-    let mfa_time = mfa_check(s, ctx, i.serial_number.as_deref(), i.token_code.as_deref()).await?;
+    let mfa_time = use_mfa(s, ctx, mfa).await?;
     let expiration = ctx.now + Duration::seconds(duration);
     // Tags passed on from the calling session come first and stay transitive.
     let transitive: Vec<String> = passed_on
@@ -209,7 +224,8 @@ pub async fn get_session_token(
         }
     };
     let duration = i64::from(i.duration_seconds.unwrap_or(SESSION_TOKEN_DEFAULT as i32)).min(max);
-    let mfa_time = mfa_check(s, ctx, i.serial_number.as_deref(), i.token_code.as_deref()).await?;
+    let mfa = verify_mfa(s, ctx, i.serial_number.as_deref(), i.token_code.as_deref()).await?;
+    let mfa_time = use_mfa(s, ctx, mfa).await?;
     let session = NewSession {
         access_key_id: ids::access_key_id("ASIA"),
         account_id: ctx.account_id.clone(),
@@ -369,48 +385,70 @@ fn session_tags(i: &m::AssumeRoleRequest) -> Result<Vec<(String, String)>, ApiEr
     Ok(out)
 }
 
+/// An MFA code a request presented, verified but not yet used up.
+struct PresentedMfa {
+    serial: String,
+    step: i64,
+}
+
 /// Verifies the MFA device and code a caller presents (`SerialNumber`, `TokenCode`): the device
-/// must be the caller's, the code current, and not used before. Returns when the check was
-/// made, or `None` when no MFA was presented.
-async fn mfa_check(
+/// must be the caller's and the code current. `None` when no MFA was presented. The code is
+/// used up by [`use_mfa`] once the request is otherwise allowed.
+async fn verify_mfa(
     s: &AppState,
     ctx: &RequestContext,
     serial: Option<&str>,
     code: Option<&str>,
-) -> Result<Option<time::OffsetDateTime>, ApiError> {
-    let failed = |m: &str| ApiError::new(ErrorCode::AccessDenied, m);
-    let invalid = "MultiFactorAuthentication failed with invalid MFA one time pass code.";
+) -> Result<Option<PresentedMfa>, ApiError> {
     let (serial, code) = match (serial, code) {
         (None, None) => return Ok(None),
         (Some(s), Some(c)) => (s, c),
         _ => {
-            return Err(failed(
+            return Err(ApiError::new(
+                ErrorCode::AccessDenied,
                 "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.",
             ))
         }
     };
     let Principal::User { user_id, .. } = &ctx.principal else {
-        return Err(failed(invalid));
+        return Err(invalid_mfa_code());
     };
     let device = match s.store.mfa_device(&ctx.account_id, serial).await {
         Ok(d) => d,
-        Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(failed(invalid)),
+        Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(invalid_mfa_code()),
         Err(e) => return Err(e.into()),
     };
     if device.user.as_ref().map(|(_, id)| id) != Some(user_id) {
-        return Err(failed(invalid));
+        return Err(invalid_mfa_code());
     }
     let now = u64::try_from(ctx.now.unix_timestamp()).unwrap_or_default();
     let Some(step) = crate::auth::mfa::step_of(&device.seed, code, now) else {
-        return Err(failed(invalid));
+        return Err(invalid_mfa_code());
     };
-    // A code is good once.
-    if !s
-        .store
-        .use_mfa_step(serial, i64::try_from(step).unwrap_or(i64::MAX))
-        .await?
-    {
-        return Err(failed(invalid));
+    Ok(Some(PresentedMfa {
+        serial: serial.to_owned(),
+        step: i64::try_from(step).unwrap_or(i64::MAX),
+    }))
+}
+
+/// Uses up a verified code: a code is good once. Returns when the check was made.
+async fn use_mfa(
+    s: &AppState,
+    ctx: &RequestContext,
+    mfa: Option<PresentedMfa>,
+) -> Result<Option<time::OffsetDateTime>, ApiError> {
+    let Some(mfa) = mfa else {
+        return Ok(None);
+    };
+    if !s.store.use_mfa_step(&mfa.serial, mfa.step).await? {
+        return Err(invalid_mfa_code());
     }
     Ok(Some(ctx.now))
+}
+
+fn invalid_mfa_code() -> ApiError {
+    ApiError::new(
+        ErrorCode::AccessDenied,
+        "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+    )
 }
