@@ -22,11 +22,21 @@ fn sdk_config(
     secret: &str,
     token: Option<&str>,
 ) -> aws_config::SdkConfig {
+    sdk_config_at(&server.endpoint(), key, secret, token)
+}
+
+/// SDK settings for a server at `endpoint` (`http://127.0.0.1:PORT`), retries off.
+pub fn sdk_config_at(
+    endpoint: &str,
+    key: &str,
+    secret: &str,
+    token: Option<&str>,
+) -> aws_config::SdkConfig {
     let http = aws_smithy_http_client::Builder::new().build_http();
     aws_config::SdkConfig::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(server.endpoint())
+        .endpoint_url(endpoint)
         .http_client(http)
         .credentials_provider(
             aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
