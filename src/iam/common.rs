@@ -43,16 +43,7 @@ pub fn paginate<T>(
     // INVARIANT: resuming at a marker keeps the items with keys at or after it, which is only
     // a continuation when the items are in key order.
     items.sort_by_cached_key(|i| key(i));
-    let start_key = match marker {
-        None => None,
-        Some(m) => Some(
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(m)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "Invalid Marker."))?,
-        ),
-    };
+    let start_key = marker.map(decode_marker).transpose()?;
     let mut rest: Vec<T> = match &start_key {
         None => items,
         Some(k) => items
@@ -77,6 +68,42 @@ pub fn paginate<T>(
             marker: None,
         })
     }
+}
+
+/// The key a `Marker` resumes at.
+fn decode_marker(marker: &str) -> Result<String, ApiError> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(marker)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "Invalid Marker."))
+}
+
+/// One page read from an ordered index, at the cost of the page alone: `fetch(from, n)`
+/// returns up to `n` items in `key` order, starting at key `from` (the first when `None`).
+/// Markers are those of [`paginate`].
+pub fn page_from_index<T>(
+    key: impl Fn(&T) -> String,
+    marker: Option<&str>,
+    max_items: Option<i32>,
+    fetch: impl FnOnce(Option<&str>, usize) -> Vec<T>,
+) -> Result<Page<T>, ApiError> {
+    let max = max_items.map_or(DEFAULT_MAX_ITEMS, |m| m.max(1) as usize);
+    let from = marker.map(decode_marker).transpose()?;
+    let mut items = fetch(from.as_deref(), max.saturating_add(1));
+    let next = if items.len() > max {
+        items.truncate(max + 1);
+        items
+            .pop()
+            .map(|t| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key(&t)))
+    } else {
+        None
+    };
+    Ok(Page {
+        items,
+        is_truncated: next.is_some(),
+        marker: next,
+    })
 }
 
 /// Pages `items` in the order given (tags, versions, simulation results), by position.

@@ -1,7 +1,7 @@
 //! Users, groups and group membership, access keys, user and role tags.
 
 use super::common::attached_boundary;
-use super::common::{paginate, tags_in, tags_out, tags_page};
+use super::common::{page_from_index, paginate, tags_in, tags_out, tags_page};
 use crate::identity::{Arn, Principal};
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
@@ -132,15 +132,12 @@ pub async fn list_users(
     ctx: &RequestContext,
     i: m::ListUsersRequest,
 ) -> Result<m::ListUsersResponse, ApiError> {
-    let users = s
-        .store
-        .users(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/"))
-        .await?;
-    let page = paginate(
-        users,
-        |u| u.name.to_lowercase(),
+    let prefix = i.path_prefix.as_deref().unwrap_or("/");
+    let page = page_from_index(
+        |u: &UserRec| u.name.to_lowercase(),
         i.marker.as_deref(),
         i.max_items,
+        |from, n| s.store.users_page(&ctx.account_id, prefix, from, n),
     )?;
     Ok(m::ListUsersResponse {
         users: page.items.into_iter().map(user_in_list).collect(),

@@ -5,11 +5,13 @@
 //! message text.
 
 use super::ids;
+use super::model::UserEntry;
 use super::records::*;
 use super::{from_ts, ts, EntityType, Store};
 use crate::identity::{Arn, Secret};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// The outcome of a store call that did not succeed.
@@ -65,7 +67,7 @@ fn key(name: &str) -> String {
     name.to_lowercase()
 }
 
-fn user_row(r: &SqliteRow) -> UserRec {
+pub(super) fn user_row(r: &SqliteRow) -> UserRec {
     UserRec {
         user_id: r.get("user_id"),
         account_id: r.get("account_id"),
@@ -144,6 +146,29 @@ async fn count(tx: &mut Tx<'_>, sql: &str, bind: &str) -> sqlx::Result<i64> {
         .bind(bind)
         .fetch_one(&mut **tx)
         .await
+}
+
+/// A user and its tags as the transaction sees them, for the read model.
+async fn user_entry_in(tx: &mut Tx<'_>, user_id: &str) -> StoreResult<Option<UserEntry>> {
+    let Some(rec) = sqlx::query("SELECT * FROM users WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| user_row(&r))
+    else {
+        return Ok(None);
+    };
+    let tags = sqlx::query("SELECT key, value FROM tags WHERE entity_id = ? ORDER BY position")
+        .bind(user_id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| Tag {
+            key: r.get(0),
+            value: r.get(1),
+        })
+        .collect();
+    Ok(Some(UserEntry { rec, tags }))
 }
 
 pub(super) async fn user_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<UserRec> {
@@ -368,7 +393,9 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &rec.user_id, tags).await?;
-        tx.commit().await?;
+        let entry = user_entry_in(&mut tx, &rec.user_id).await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+            .await?;
         Ok(rec)
     }
 
@@ -383,22 +410,46 @@ impl Store {
         Ok(found > 0)
     }
 
+    /// A user by name, from the read model.
     pub async fn user(&self, account: &str, name: &str) -> StoreResult<UserRec> {
-        let mut tx = self.read().await?;
-        user_in(&mut tx, account, name).await
+        self.model()
+            .user(account, name)
+            .map(|u| u.rec.clone())
+            .ok_or_else(|| no_such_user(name))
+    }
+
+    /// A user with its tags, from the read model.
+    pub fn user_entry(&self, account: &str, name: &str) -> StoreResult<Arc<UserEntry>> {
+        self.model()
+            .user(account, name)
+            .ok_or_else(|| no_such_user(name))
     }
 
     /// Users whose path starts with `path_prefix`, ordered by name.
     pub async fn users(&self, account: &str, path_prefix: &str) -> StoreResult<Vec<UserRec>> {
-        Ok(sqlx::query("SELECT * FROM users WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name_key")
-            .bind(account)
-            .bind(path_prefix)
-            .bind(path_prefix)
-            .fetch_all(&self.pool)
-            .await?
+        Ok(self
+            .model()
+            .users_page(account, path_prefix, None, usize::MAX)
             .iter()
-            .map(user_row)
+            .map(|u| u.rec.clone())
             .collect())
+    }
+
+    /// Up to `limit` users whose path starts with `path_prefix`, in name order, from the first
+    /// whose lower-cased name is at or after `from`: one page costs the same whatever the
+    /// number of users.
+    pub fn users_page(
+        &self,
+        account: &str,
+        path_prefix: &str,
+        from: Option<&str>,
+        limit: usize,
+    ) -> Vec<UserRec> {
+        self.model()
+            .users_page(account, path_prefix, from, limit)
+            .iter()
+            .map(|u| u.rec.clone())
+            .collect()
     }
 
     pub async fn update_user(
@@ -426,7 +477,9 @@ impl Store {
             .bind(&user.user_id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        let entry = user_entry_in(&mut tx, &user.user_id).await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+            .await?;
         self.credentials_changed();
         self.sessions_changed(&user.user_id).await;
         Ok(())
@@ -490,7 +543,7 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.remove_user(id)).await?;
         self.credentials_changed();
         self.sessions_changed(id).await;
         Ok(())
@@ -500,6 +553,9 @@ impl Store {
 
     /// Tags of a user or role, in the order they were added.
     pub async fn tags(&self, entity_id: &str) -> StoreResult<Vec<Tag>> {
+        if let Some(user) = self.model().user_by_id(entity_id) {
+            return Ok(user.tags.clone());
+        }
         Ok(
             sqlx::query("SELECT key, value FROM tags WHERE entity_id = ? ORDER BY position")
                 .bind(entity_id)
@@ -523,7 +579,9 @@ impl Store {
         let mut tx = self.write().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         insert_tags(&mut tx, &id, tags).await?;
-        tx.commit().await?;
+        let entry = user_entry_in(&mut tx, &id).await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+            .await?;
         Ok(())
     }
 
@@ -542,7 +600,9 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        tx.commit().await?;
+        let entry = user_entry_in(&mut tx, &id).await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+            .await?;
         Ok(())
     }
 
@@ -553,6 +613,9 @@ impl Store {
         ty: EntityType,
         name: &str,
     ) -> StoreResult<String> {
+        if ty == EntityType::User {
+            return Ok(self.user_entry(account, name)?.rec.user_id.clone());
+        }
         let mut tx = self.read().await?;
         entity_id(&mut tx, account, ty, name).await
     }
@@ -1697,7 +1760,9 @@ impl Store {
             .bind(&id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        let entry = user_entry_in(&mut tx, &id).await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+            .await?;
         Ok(())
     }
 }

@@ -38,6 +38,11 @@ pub struct Store {
     _anchor: Option<std::sync::Arc<tokio::sync::Mutex<SqliteConnection>>>,
     /// Counts committed writes (see [`Store::generation`]).
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The committed state reads answer from.
+    model: std::sync::Arc<model::Model>,
+    /// Held from a write's commit until its change is in the model, so the model applies
+    /// writes in commit order.
+    apply: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A transaction of the store. A write transaction counts itself in the store's generation
@@ -164,7 +169,10 @@ impl Store {
             reload: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             _anchor: anchor,
             generation: Default::default(),
+            model: Default::default(),
+            apply: Default::default(),
         };
+        store.model.replace_users(store.load_users().await?);
         store.load_sessions(None).await?;
         Ok(store)
     }
@@ -190,6 +198,49 @@ impl Store {
             tx: self.pool.begin().await?,
             generation: None,
         })
+    }
+
+    /// Commits `tx`, then applies its change to the read model; the model sees writes in the
+    /// order they committed.
+    pub(crate) async fn commit_applying(
+        &self,
+        tx: Txn,
+        change: impl FnOnce(&model::Model),
+    ) -> Result<()> {
+        let _order = self.apply.lock().await;
+        tx.commit().await?;
+        change(&self.model);
+        Ok(())
+    }
+
+    pub(crate) fn model(&self) -> &model::Model {
+        &self.model
+    }
+
+    /// Every user with its tags, for the read model.
+    async fn load_users(&self) -> Result<Vec<model::UserEntry>> {
+        let mut tags: std::collections::HashMap<String, Vec<Tag>> = Default::default();
+        for r in sqlx::query(
+            "SELECT t.entity_id, t.key, t.value FROM tags t JOIN users u ON u.user_id = t.entity_id ORDER BY t.entity_id, t.position",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            tags.entry(r.get(0)).or_default().push(Tag {
+                key: r.get(1),
+                value: r.get(2),
+            });
+        }
+        Ok(sqlx::query("SELECT * FROM users")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let rec = entities::user_row(r);
+                let tags = tags.remove(&rec.user_id).unwrap_or_default();
+                model::UserEntry { rec, tags }
+            })
+            .collect())
     }
 
     /// The number of write transactions committed since the store opened. Whatever is derived
@@ -226,7 +277,8 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.replace_users(Vec::new()))
+            .await?;
         self.cache.clear();
         Ok(())
     }
@@ -427,6 +479,7 @@ mod entities;
 mod instance_profiles;
 mod login;
 mod mfa;
+pub mod model;
 mod oidc;
 pub use account::AccountCounts;
 pub use entities::*;

@@ -1,0 +1,199 @@
+//! Reads answer from an in-memory model of the committed state. Whatever concurrent writes do,
+//! the model agrees with the database: a server restarted on the same file (which loads the
+//! model afresh) lists exactly what the running one listed.
+
+mod common;
+
+use iamlocal::{Config, Server};
+
+async fn start_on(db: &std::path::Path) -> Server {
+    Server::start(Config {
+        db: db.to_str().expect("UTF-8 temp path").to_owned(),
+        ..Config::ephemeral()
+    })
+    .await
+    .expect("server starts on the database file")
+}
+
+/// Every user with its path, boundary and tags, in list order, as GetUser answers them.
+async fn snapshot(server: &Server) -> Vec<String> {
+    let iam = common::iam(server);
+    let mut out = Vec::new();
+    let mut pages = iam.list_users().max_items(7).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        for u in page.unwrap().users {
+            let got = iam
+                .get_user()
+                .user_name(&u.user_name)
+                .send()
+                .await
+                .unwrap()
+                .user
+                .unwrap();
+            let tags: Vec<String> = got
+                .tags()
+                .iter()
+                .map(|t| format!("{}={}", t.key(), t.value()))
+                .collect();
+            out.push(format!(
+                "{} {} {} {:?} {:?}",
+                got.user_name,
+                got.path,
+                got.user_id,
+                got.permissions_boundary.map(|b| b.permissions_boundary_arn),
+                tags
+            ));
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_model_agrees_with_the_database_after_racing_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("model.db");
+    let server = start_on(&db).await;
+    let iam = common::iam(&server);
+    for n in 0..30 {
+        iam.create_user()
+            .user_name(format!("u{n:02}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let tag = |k: &str, v: &str| {
+        aws_sdk_iam::types::Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .unwrap()
+    };
+    // Eight writers race on the same users: renames, moves, tags, boundaries, deletions.
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let iam = iam.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..30 {
+                let name = format!("u{n:02}");
+                let _ = match (w + n) % 6 {
+                    0 => iam
+                        .tag_user()
+                        .user_name(&name)
+                        .tags(tag("writer", &w.to_string()))
+                        .send()
+                        .await
+                        .is_ok(),
+                    1 => iam
+                        .untag_user()
+                        .user_name(&name)
+                        .tag_keys("WRITER")
+                        .send()
+                        .await
+                        .is_ok(),
+                    2 => iam
+                        .update_user()
+                        .user_name(&name)
+                        .new_path(format!("/w{w}/"))
+                        .send()
+                        .await
+                        .is_ok(),
+                    3 => iam
+                        .put_user_permissions_boundary()
+                        .user_name(&name)
+                        .permissions_boundary("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                        .send()
+                        .await
+                        .is_ok(),
+                    4 if w == 3 => iam
+                        .update_user()
+                        .user_name(&name)
+                        .new_user_name(format!("{name}-renamed"))
+                        .send()
+                        .await
+                        .is_ok(),
+                    5 if w == 5 => iam.delete_user().user_name(&name).send().await.is_ok(),
+                    _ => iam
+                        .create_user()
+                        .user_name(format!("w{w}-n{n}"))
+                        .tags(tag("born", "race"))
+                        .send()
+                        .await
+                        .is_ok(),
+                };
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let live = snapshot(&server).await;
+    assert!(live.len() > 30, "{live:?}");
+    server.stop().await;
+
+    let reloaded = start_on(&db).await;
+    assert_eq!(
+        snapshot(&reloaded).await,
+        live,
+        "the model matches the database"
+    );
+    reloaded.stop().await;
+}
+
+#[tokio::test]
+async fn a_list_page_resumes_at_its_marker_whatever_changed_before_it() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    for n in 0..250 {
+        iam.create_user()
+            .user_name(format!("user-{n:03}"))
+            .path(if n % 2 == 0 { "/even/" } else { "/odd/" })
+            .send()
+            .await
+            .unwrap();
+    }
+    let first = iam.list_users().max_items(100).send().await.unwrap();
+    assert!(first.is_truncated);
+    assert_eq!(first.users.len(), 100);
+    assert_eq!(first.users[99].user_name, "user-099");
+    // Users before the marker come and go; the next page still starts where it should.
+    iam.delete_user()
+        .user_name("user-050")
+        .send()
+        .await
+        .unwrap();
+    iam.create_user()
+        .user_name("user-050b")
+        .send()
+        .await
+        .unwrap();
+    let second = iam
+        .list_users()
+        .max_items(100)
+        .marker(first.marker.unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.users[0].user_name, "user-100");
+    assert_eq!(second.users.len(), 100);
+    let third = iam
+        .list_users()
+        .marker(second.marker.unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(!third.is_truncated && third.marker.is_none());
+    assert_eq!(third.users.len(), 50);
+    // A path prefix filters the same index.
+    let odd = iam
+        .list_users()
+        .path_prefix("/odd/")
+        .max_items(1000)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(odd.users.len(), 125);
+    assert!(odd.users.iter().all(|u| u.path == "/odd/"));
+    let bad = common::failure(iam.list_users().marker("%%%").send().await);
+    assert_eq!(bad.code, "InvalidInput");
+    server.stop().await;
+}
