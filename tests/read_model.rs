@@ -197,3 +197,135 @@ async fn a_list_page_resumes_at_its_marker_whatever_changed_before_it() {
     assert_eq!(bad.code, "InvalidInput");
     server.stop().await;
 }
+
+/// Every role with what GetRole answers, in list order.
+async fn role_snapshot(server: &Server) -> Vec<String> {
+    let iam = common::iam(server);
+    let mut out = Vec::new();
+    let mut pages = iam.list_roles().max_items(5).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        for r in page.unwrap().roles {
+            let got = iam
+                .get_role()
+                .role_name(&r.role_name)
+                .send()
+                .await
+                .unwrap()
+                .role
+                .unwrap();
+            let tags: Vec<String> = got
+                .tags()
+                .iter()
+                .map(|t| format!("{}={}", t.key(), t.value()))
+                .collect();
+            out.push(format!(
+                "{} {} {:?} {:?} {:?} {:?} {:?} {:?}",
+                got.role_name,
+                got.role_id,
+                got.description,
+                got.max_session_duration,
+                got.assume_role_policy_document,
+                got.permissions_boundary.map(|b| b.permissions_boundary_arn),
+                got.role_last_used.and_then(|u| u.region),
+                tags
+            ));
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn roles_in_the_model_agree_with_the_database_after_racing_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("roles.db");
+    let server = start_on(&db).await;
+    let iam = common::iam(&server);
+    let alice = common::user_with_key(&server, "alice").await;
+    let trust = common::trust("arn:aws:iam::000000000000:user/alice");
+    for n in 0..20 {
+        iam.create_role()
+            .role_name(format!("r{n:02}"))
+            .assume_role_policy_document(&trust)
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for w in 0..6 {
+        let iam = iam.clone();
+        let sts = alice.sts(&server);
+        let trust = trust.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..20 {
+                let name = format!("r{n:02}");
+                let _ = match (w + n) % 6 {
+                    0 => iam
+                        .tag_role()
+                        .role_name(&name)
+                        .tags(
+                            aws_sdk_iam::types::Tag::builder()
+                                .key("writer")
+                                .value(w.to_string())
+                                .build()
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .is_ok(),
+                    1 => iam
+                        .update_role()
+                        .role_name(&name)
+                        .description(format!("by {w}"))
+                        .max_session_duration(7200)
+                        .send()
+                        .await
+                        .is_ok(),
+                    2 => iam
+                        .update_assume_role_policy()
+                        .role_name(&name)
+                        .policy_document(
+                            trust.replace("\"sts:AssumeRole\"", "[\"sts:AssumeRole\"]"),
+                        )
+                        .send()
+                        .await
+                        .is_ok(),
+                    3 => sts
+                        .assume_role()
+                        .role_arn(format!("arn:aws:iam::000000000000:role/{name}"))
+                        .role_session_name(format!("w{w}"))
+                        .send()
+                        .await
+                        .is_ok(),
+                    4 => iam
+                        .put_role_permissions_boundary()
+                        .role_name(&name)
+                        .permissions_boundary("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                        .send()
+                        .await
+                        .is_ok(),
+                    _ if w == 2 => iam.delete_role().role_name(&name).send().await.is_ok(),
+                    _ => iam
+                        .untag_role()
+                        .role_name(&name)
+                        .tag_keys("writer")
+                        .send()
+                        .await
+                        .is_ok(),
+                };
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let live = role_snapshot(&server).await;
+    assert!(!live.is_empty());
+    server.stop().await;
+    let reloaded = start_on(&db).await;
+    assert_eq!(
+        role_snapshot(&reloaded).await,
+        live,
+        "the model matches the database"
+    );
+    reloaded.stop().await;
+}

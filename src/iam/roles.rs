@@ -1,7 +1,7 @@
 //! Roles and their trust policies.
 
 use super::common::attached_boundary;
-use super::common::{check_document, encode_document, paginate, tags_in, tags_out, DocKind};
+use super::common::{check_document, encode_document, page_from_index, tags_in, tags_out, DocKind};
 use crate::protocol::generated::iam as m;
 use crate::protocol::{ApiError, ErrorCode, RequestContext};
 use crate::server::AppState;
@@ -120,15 +120,12 @@ pub async fn list_roles(
     ctx: &RequestContext,
     i: m::ListRolesRequest,
 ) -> Result<m::ListRolesResponse, ApiError> {
-    let roles = s
-        .store
-        .roles(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/"))
-        .await?;
-    let page = paginate(
-        roles,
-        |r| r.name.to_lowercase(),
+    let prefix = i.path_prefix.as_deref().unwrap_or("/");
+    let page = page_from_index(
+        |r: &RoleRec| r.name.to_lowercase(),
         i.marker.as_deref(),
         i.max_items,
+        |from, n| s.store.roles_page(&ctx.account_id, prefix, from, n),
     )?;
     Ok(m::ListRolesResponse {
         roles: page.items.into_iter().map(role_in_list).collect(),

@@ -5,7 +5,7 @@
 //! message text.
 
 use super::ids;
-use super::model::UserEntry;
+use super::model::{Entry, Model, RoleEntry, UserEntry};
 use super::records::*;
 use super::{from_ts, ts, EntityType, Store};
 use crate::identity::{Arn, Secret};
@@ -90,7 +90,7 @@ fn group_row(r: &SqliteRow) -> GroupRec {
     }
 }
 
-fn role_row(r: &SqliteRow) -> RoleRec {
+pub(super) fn role_row(r: &SqliteRow) -> RoleRec {
     RoleRec {
         role_id: r.get("role_id"),
         account_id: r.get("account_id"),
@@ -148,18 +148,24 @@ async fn count(tx: &mut Tx<'_>, sql: &str, bind: &str) -> sqlx::Result<i64> {
         .await
 }
 
-/// A user and its tags as the transaction sees them, for the read model.
-async fn user_entry_in(tx: &mut Tx<'_>, user_id: &str) -> StoreResult<Option<UserEntry>> {
-    let Some(rec) = sqlx::query("SELECT * FROM users WHERE user_id = ?")
-        .bind(user_id)
+/// An entity and its tags as the transaction sees them, for the read model: `None` when the
+/// family's table has no row with that id.
+async fn entry_in<R>(
+    tx: &mut Tx<'_>,
+    select_by_id: &str,
+    row: fn(&SqliteRow) -> R,
+    id: &str,
+) -> StoreResult<Option<Entry<R>>> {
+    let Some(rec) = sqlx::query(select_by_id)
+        .bind(id)
         .fetch_optional(&mut **tx)
         .await?
-        .map(|r| user_row(&r))
+        .map(|r| row(&r))
     else {
         return Ok(None);
     };
     let tags = sqlx::query("SELECT key, value FROM tags WHERE entity_id = ? ORDER BY position")
-        .bind(user_id)
+        .bind(id)
         .fetch_all(&mut **tx)
         .await?
         .iter()
@@ -168,7 +174,48 @@ async fn user_entry_in(tx: &mut Tx<'_>, user_id: &str) -> StoreResult<Option<Use
             value: r.get(1),
         })
         .collect();
-    Ok(Some(UserEntry { rec, tags }))
+    Ok(Some(Entry { rec, tags }))
+}
+
+async fn user_entry_in(tx: &mut Tx<'_>, user_id: &str) -> StoreResult<Option<UserEntry>> {
+    entry_in(
+        tx,
+        "SELECT * FROM users WHERE user_id = ?",
+        user_row,
+        user_id,
+    )
+    .await
+}
+
+pub(super) async fn role_entry_in(
+    tx: &mut Tx<'_>,
+    role_id: &str,
+) -> StoreResult<Option<RoleEntry>> {
+    entry_in(
+        tx,
+        "SELECT * FROM roles WHERE role_id = ?",
+        role_row,
+        role_id,
+    )
+    .await
+}
+
+/// The user or role `id` as the transaction sees it, put in the model once committed.
+async fn principal_entry_in(
+    tx: &mut Tx<'_>,
+    id: &str,
+) -> StoreResult<(Option<UserEntry>, Option<RoleEntry>)> {
+    Ok((user_entry_in(tx, id).await?, role_entry_in(tx, id).await?))
+}
+
+/// Puts what [`principal_entry_in`] read into the model.
+fn put_principal(m: &Model, (user, role): (Option<UserEntry>, Option<RoleEntry>)) {
+    if let Some(u) = user {
+        m.users.put(u);
+    }
+    if let Some(r) = role {
+        m.roles.put(r);
+    }
 }
 
 pub(super) async fn user_in(tx: &mut Tx<'_>, account: &str, name: &str) -> StoreResult<UserRec> {
@@ -394,7 +441,7 @@ impl Store {
             .await?;
         insert_tags(&mut tx, &rec.user_id, tags).await?;
         let entry = user_entry_in(&mut tx, &rec.user_id).await?;
-        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.users.put(e)))
             .await?;
         Ok(rec)
     }
@@ -413,7 +460,8 @@ impl Store {
     /// A user by name, from the read model.
     pub async fn user(&self, account: &str, name: &str) -> StoreResult<UserRec> {
         self.model()
-            .user(account, name)
+            .users
+            .get(account, name)
             .map(|u| u.rec.clone())
             .ok_or_else(|| no_such_user(name))
     }
@@ -421,7 +469,8 @@ impl Store {
     /// A user with its tags, from the read model.
     pub fn user_entry(&self, account: &str, name: &str) -> StoreResult<Arc<UserEntry>> {
         self.model()
-            .user(account, name)
+            .users
+            .get(account, name)
             .ok_or_else(|| no_such_user(name))
     }
 
@@ -429,7 +478,8 @@ impl Store {
     pub async fn users(&self, account: &str, path_prefix: &str) -> StoreResult<Vec<UserRec>> {
         Ok(self
             .model()
-            .users_page(account, path_prefix, None, usize::MAX)
+            .users
+            .page(account, path_prefix, None, usize::MAX)
             .iter()
             .map(|u| u.rec.clone())
             .collect())
@@ -446,7 +496,8 @@ impl Store {
         limit: usize,
     ) -> Vec<UserRec> {
         self.model()
-            .users_page(account, path_prefix, from, limit)
+            .users
+            .page(account, path_prefix, from, limit)
             .iter()
             .map(|u| u.rec.clone())
             .collect()
@@ -478,7 +529,7 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         let entry = user_entry_in(&mut tx, &user.user_id).await?;
-        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.users.put(e)))
             .await?;
         self.credentials_changed();
         self.sessions_changed(&user.user_id).await;
@@ -543,7 +594,7 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        self.commit_applying(tx, |m| m.remove_user(id)).await?;
+        self.commit_applying(tx, |m| m.users.remove(id)).await?;
         self.credentials_changed();
         self.sessions_changed(id).await;
         Ok(())
@@ -553,8 +604,8 @@ impl Store {
 
     /// Tags of a user or role, in the order they were added.
     pub async fn tags(&self, entity_id: &str) -> StoreResult<Vec<Tag>> {
-        if let Some(user) = self.model().user_by_id(entity_id) {
-            return Ok(user.tags.clone());
+        if let Some(tags) = self.model().tags(entity_id) {
+            return Ok(tags);
         }
         Ok(
             sqlx::query("SELECT key, value FROM tags WHERE entity_id = ? ORDER BY position")
@@ -579,8 +630,8 @@ impl Store {
         let mut tx = self.write().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         insert_tags(&mut tx, &id, tags).await?;
-        let entry = user_entry_in(&mut tx, &id).await?;
-        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+        let entry = principal_entry_in(&mut tx, &id).await?;
+        self.commit_applying(tx, |m| put_principal(m, entry))
             .await?;
         Ok(())
     }
@@ -600,8 +651,8 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        let entry = user_entry_in(&mut tx, &id).await?;
-        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+        let entry = principal_entry_in(&mut tx, &id).await?;
+        self.commit_applying(tx, |m| put_principal(m, entry))
             .await?;
         Ok(())
     }
@@ -613,8 +664,10 @@ impl Store {
         ty: EntityType,
         name: &str,
     ) -> StoreResult<String> {
-        if ty == EntityType::User {
-            return Ok(self.user_entry(account, name)?.rec.user_id.clone());
+        match ty {
+            EntityType::User => return Ok(self.user_entry(account, name)?.rec.user_id.clone()),
+            EntityType::Role => return Ok(self.role(account, name).await?.role_id),
+            EntityType::Group => {}
         }
         let mut tx = self.read().await?;
         entity_id(&mut tx, account, ty, name).await
@@ -1059,33 +1112,46 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &rec.role_id, tags).await?;
-        tx.commit().await?;
+        let entry = role_entry_in(&mut tx, &rec.role_id).await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.roles.put(e)))
+            .await?;
         Ok(rec)
     }
 
+    /// A role by its unique id, from the read model.
     pub async fn role_by_id(&self, role_id: &str) -> StoreResult<Option<RoleRec>> {
-        Ok(sqlx::query("SELECT * FROM roles WHERE role_id = ?")
-            .bind(role_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| role_row(&r)))
+        Ok(self.model().roles.by_id(role_id).map(|r| r.rec.clone()))
     }
 
+    /// A role by name, from the read model.
     pub async fn role(&self, account: &str, name: &str) -> StoreResult<RoleRec> {
-        let mut tx = self.read().await?;
-        role_in(&mut tx, account, name).await
+        self.model()
+            .roles
+            .get(account, name)
+            .map(|r| r.rec.clone())
+            .ok_or_else(|| no_such_role(name))
     }
 
+    /// Roles whose path starts with `path_prefix`, ordered by name.
     pub async fn roles(&self, account: &str, path_prefix: &str) -> StoreResult<Vec<RoleRec>> {
-        Ok(sqlx::query("SELECT * FROM roles WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name_key")
-            .bind(account)
-            .bind(path_prefix)
-            .bind(path_prefix)
-            .fetch_all(&self.pool)
-            .await?
+        Ok(self.roles_page(account, path_prefix, None, usize::MAX))
+    }
+
+    /// Up to `limit` roles whose path starts with `path_prefix`, in name order, from the first
+    /// whose lower-cased name is at or after `from`.
+    pub fn roles_page(
+        &self,
+        account: &str,
+        path_prefix: &str,
+        from: Option<&str>,
+        limit: usize,
+    ) -> Vec<RoleRec> {
+        self.model()
+            .roles
+            .page(account, path_prefix, from, limit)
             .iter()
-            .map(role_row)
-            .collect())
+            .map(|r| r.rec.clone())
+            .collect()
     }
 
     /// Updates the description and/or maximum session duration of a role.
@@ -1105,7 +1171,9 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         let updated = role_in(&mut tx, account, name).await?;
-        tx.commit().await?;
+        let entry = role_entry_in(&mut tx, &role.role_id).await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.roles.put(e)))
+            .await?;
         Ok(updated)
     }
 
@@ -1122,7 +1190,9 @@ impl Store {
             .bind(&role.role_id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        let entry = role_entry_in(&mut tx, &role.role_id).await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.roles.put(e)))
+            .await?;
         Ok(())
     }
 
@@ -1163,7 +1233,7 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.roles.remove(id)).await?;
         self.sessions_changed(id).await;
         Ok(())
     }
@@ -1760,8 +1830,8 @@ impl Store {
             .bind(&id)
             .execute(&mut **tx)
             .await?;
-        let entry = user_entry_in(&mut tx, &id).await?;
-        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.put_user(e)))
+        let entry = principal_entry_in(&mut tx, &id).await?;
+        self.commit_applying(tx, |m| put_principal(m, entry))
             .await?;
         Ok(())
     }

@@ -172,7 +172,14 @@ impl Store {
             model: Default::default(),
             apply: Default::default(),
         };
-        store.model.replace_users(store.load_users().await?);
+        let users = store
+            .load_entries("users", "user_id", entities::user_row)
+            .await?;
+        store.model.users.replace(users);
+        let roles = store
+            .load_entries("roles", "role_id", entities::role_row)
+            .await?;
+        store.model.roles.replace(roles);
         store.load_sessions(None).await?;
         Ok(store)
     }
@@ -217,12 +224,17 @@ impl Store {
         &self.model
     }
 
-    /// Every user with its tags, for the read model.
-    async fn load_users(&self) -> Result<Vec<model::UserEntry>> {
+    /// Every row of a family's `table` with its tags, for the read model.
+    async fn load_entries<R: model::Named>(
+        &self,
+        table: &str,
+        id_column: &str,
+        row: fn(&sqlx::sqlite::SqliteRow) -> R,
+    ) -> Result<Vec<model::Entry<R>>> {
         let mut tags: std::collections::HashMap<String, Vec<Tag>> = Default::default();
-        for r in sqlx::query(
-            "SELECT t.entity_id, t.key, t.value FROM tags t JOIN users u ON u.user_id = t.entity_id ORDER BY t.entity_id, t.position",
-        )
+        for r in sqlx::query(&format!(
+            "SELECT t.entity_id, t.key, t.value FROM tags t JOIN {table} e ON e.{id_column} = t.entity_id ORDER BY t.entity_id, t.position"
+        ))
         .fetch_all(&self.pool)
         .await?
         {
@@ -231,14 +243,14 @@ impl Store {
                 value: r.get(2),
             });
         }
-        Ok(sqlx::query("SELECT * FROM users")
+        Ok(sqlx::query(&format!("SELECT * FROM {table}"))
             .fetch_all(&self.pool)
             .await?
             .iter()
             .map(|r| {
-                let rec = entities::user_row(r);
-                let tags = tags.remove(&rec.user_id).unwrap_or_default();
-                model::UserEntry { rec, tags }
+                let rec = row(r);
+                let tags = tags.remove(model::Named::id(&rec)).unwrap_or_default();
+                model::Entry { rec, tags }
             })
             .collect())
     }
@@ -277,8 +289,7 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        self.commit_applying(tx, |m| m.replace_users(Vec::new()))
-            .await?;
+        self.commit_applying(tx, |m| m.clear()).await?;
         self.cache.clear();
         Ok(())
     }
@@ -421,7 +432,22 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         }
-        tx.commit().await?;
+        self.commit_applying(tx, |m| {
+            // The role's last use, as just written.
+            let Some(role) = s
+                .subject_id
+                .as_deref()
+                .filter(|_| s.kind == "assumed-role")
+                .and_then(|id| m.roles.by_id(id))
+            else {
+                return;
+            };
+            let mut used = (*role).clone();
+            used.rec.last_used_date = Some(from_ts(ts(s.created)));
+            used.rec.last_used_region = Some(s.region.clone());
+            m.roles.put(used);
+        })
+        .await?;
         self.cache.insert_session(
             s.access_key_id.clone(),
             Credential {

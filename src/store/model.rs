@@ -2,17 +2,58 @@
 //! It is loaded from the database when the store opens, and a write changes it only after its
 //! transaction commits, in commit order (see [`super::Store::commit_applying`]).
 //!
-//! It holds users with their tags so far; the other families still read from SQLite.
+//! It holds users and roles with their tags so far; the other families still read from SQLite.
 
-use super::records::{Tag, UserRec};
+use super::records::{RoleRec, Tag, UserRec};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
-/// A user as reads see it: its row and its tags in the order they were added.
+/// An entity as reads see it: its row and its tags in the order they were added.
 #[derive(Debug, Clone)]
-pub struct UserEntry {
-    pub rec: UserRec,
+pub struct Entry<R> {
+    pub rec: R,
     pub tags: Vec<Tag>,
+}
+
+pub type UserEntry = Entry<UserRec>;
+pub type RoleEntry = Entry<RoleRec>;
+
+/// What the model needs of a row: its unique id, and where it sits in name order.
+pub trait Named {
+    fn id(&self) -> &str;
+    fn account(&self) -> &str;
+    fn name(&self) -> &str;
+    fn path(&self) -> &str;
+}
+
+impl Named for UserRec {
+    fn id(&self) -> &str {
+        &self.user_id
+    }
+    fn account(&self) -> &str {
+        &self.account_id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl Named for RoleRec {
+    fn id(&self) -> &str {
+        &self.role_id
+    }
+    fn account(&self) -> &str {
+        &self.account_id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn path(&self) -> &str {
+        &self.path
+    }
 }
 
 /// Names are unique per account without regard to case; the key orders lists as IAM does.
@@ -22,91 +63,124 @@ fn name_key(account: &str, name: &str) -> NameKey {
     (account.to_owned(), name.to_lowercase())
 }
 
-#[derive(Default)]
-struct State {
-    /// Users by account and lower-cased name: a list page walks from its marker.
-    users: BTreeMap<NameKey, Arc<UserEntry>>,
-    /// Where each user id sits in `users`.
-    user_keys: HashMap<String, NameKey>,
+/// One entity family: entries by account and lower-cased name (a list page walks from its
+/// marker), and where each id sits.
+pub struct Family<R> {
+    state: RwLock<FamilyState<R>>,
 }
 
-#[derive(Default)]
-pub struct Model {
-    state: RwLock<State>,
+struct FamilyState<R> {
+    by_name: BTreeMap<NameKey, Arc<Entry<R>>>,
+    keys: HashMap<String, NameKey>,
 }
 
-impl Model {
-    pub fn user(&self, account: &str, name: &str) -> Option<Arc<UserEntry>> {
+impl<R> Default for FamilyState<R> {
+    fn default() -> Self {
+        FamilyState {
+            by_name: BTreeMap::new(),
+            keys: HashMap::new(),
+        }
+    }
+}
+
+impl<R> Default for Family<R> {
+    fn default() -> Self {
+        Family {
+            state: RwLock::new(FamilyState::default()),
+        }
+    }
+}
+
+impl<R: Named> Family<R> {
+    pub fn get(&self, account: &str, name: &str) -> Option<Arc<Entry<R>>> {
         let state = self.state.read().ok()?;
-        state.users.get(&name_key(account, name)).cloned()
+        state.by_name.get(&name_key(account, name)).cloned()
     }
 
-    pub fn user_by_id(&self, user_id: &str) -> Option<Arc<UserEntry>> {
+    pub fn by_id(&self, id: &str) -> Option<Arc<Entry<R>>> {
         let state = self.state.read().ok()?;
-        let key = state.user_keys.get(user_id)?;
-        state.users.get(key).cloned()
+        let key = state.keys.get(id)?;
+        state.by_name.get(key).cloned()
     }
 
-    /// Up to `limit` users of `account` whose path starts with `path_prefix`, in name order,
+    /// Up to `limit` entries of `account` whose path starts with `path_prefix`, in name order,
     /// from the first whose lower-cased name is at or after `from` (all when `None`).
-    pub fn users_page(
+    pub fn page(
         &self,
         account: &str,
         path_prefix: &str,
         from: Option<&str>,
         limit: usize,
-    ) -> Vec<Arc<UserEntry>> {
+    ) -> Vec<Arc<Entry<R>>> {
         let Ok(state) = self.state.read() else {
             return Vec::new();
         };
         let start = (account.to_owned(), from.unwrap_or_default().to_owned());
         state
-            .users
+            .by_name
             .range(start..)
             .take_while(|((a, _), _)| a == account)
-            .filter(|(_, u)| u.rec.path.starts_with(path_prefix))
+            .filter(|(_, e)| e.rec.path().starts_with(path_prefix))
             .take(limit)
-            .map(|(_, u)| u.clone())
+            .map(|(_, e)| e.clone())
             .collect()
     }
 
-    /// Adds a user, or replaces it (under its new name after a rename).
-    pub fn put_user(&self, entry: UserEntry) {
+    /// Adds an entry, or replaces it (under its new name after a rename).
+    pub fn put(&self, entry: Entry<R>) {
         let Ok(mut state) = self.state.write() else {
             return;
         };
-        let key = name_key(&entry.rec.account_id, &entry.rec.name);
-        if let Some(old) = state
-            .user_keys
-            .insert(entry.rec.user_id.clone(), key.clone())
-        {
-            state.users.remove(&old);
+        let key = name_key(entry.rec.account(), entry.rec.name());
+        if let Some(old) = state.keys.insert(entry.rec.id().to_owned(), key.clone()) {
+            state.by_name.remove(&old);
         }
-        state.users.insert(key, Arc::new(entry));
+        state.by_name.insert(key, Arc::new(entry));
     }
 
-    pub fn remove_user(&self, user_id: &str) {
+    pub fn remove(&self, id: &str) {
         let Ok(mut state) = self.state.write() else {
             return;
         };
-        if let Some(key) = state.user_keys.remove(user_id) {
-            state.users.remove(&key);
+        if let Some(key) = state.keys.remove(id) {
+            state.by_name.remove(&key);
         }
     }
 
-    /// Replaces the whole state (at open, and after a reset).
-    pub fn replace_users(&self, users: Vec<UserEntry>) {
-        let mut fresh = State::default();
-        for entry in users {
-            let key = name_key(&entry.rec.account_id, &entry.rec.name);
-            fresh
-                .user_keys
-                .insert(entry.rec.user_id.clone(), key.clone());
-            fresh.users.insert(key, Arc::new(entry));
+    /// Replaces every entry (at open, and after a reset).
+    pub fn replace(&self, entries: Vec<Entry<R>>) {
+        let mut fresh = FamilyState::default();
+        for entry in entries {
+            let key = name_key(entry.rec.account(), entry.rec.name());
+            fresh.keys.insert(entry.rec.id().to_owned(), key.clone());
+            fresh.by_name.insert(key, Arc::new(entry));
         }
         if let Ok(mut state) = self.state.write() {
             *state = fresh;
         }
+    }
+}
+
+/// Every family the model holds.
+#[derive(Default)]
+pub struct Model {
+    pub users: Family<UserRec>,
+    pub roles: Family<RoleRec>,
+}
+
+impl Model {
+    /// The tags of a user or role by its unique id, if the model holds it.
+    pub fn tags(&self, id: &str) -> Option<Vec<Tag>> {
+        self.users
+            .by_id(id)
+            .map(|u| u.tags.clone())
+            .or_else(|| self.roles.by_id(id).map(|r| r.tags.clone()))
+    }
+
+    /// Empties every family.
+    pub fn clear(&self) {
+        self.users.replace(Vec::new());
+        self.roles.replace(Vec::new());
     }
 }
 
@@ -115,7 +189,7 @@ mod tests {
     use super::*;
 
     fn user(account: &str, id: &str, name: &str, path: &str) -> UserEntry {
-        UserEntry {
+        Entry {
             rec: UserRec {
                 user_id: id.into(),
                 account_id: account.into(),
@@ -132,7 +206,7 @@ mod tests {
     #[test]
     fn pages_walk_one_account_in_name_order_from_the_marker() {
         let m = Model::default();
-        m.replace_users(vec![
+        m.users.replace(vec![
             user("1", "a", "Carol", "/"),
             user("1", "b", "alice", "/team/"),
             user("1", "c", "Bob", "/"),
@@ -142,28 +216,31 @@ mod tests {
             v.iter().map(|u| u.rec.name.clone()).collect()
         };
         assert_eq!(
-            names(m.users_page("1", "/", None, 10)),
+            names(m.users.page("1", "/", None, 10)),
             ["alice", "Bob", "Carol"]
         );
         assert_eq!(
-            names(m.users_page("1", "/", Some("bob"), 10)),
+            names(m.users.page("1", "/", Some("bob"), 10)),
             ["Bob", "Carol"]
         );
-        assert_eq!(names(m.users_page("1", "/", None, 2)), ["alice", "Bob"]);
-        assert_eq!(names(m.users_page("1", "/team/", None, 10)), ["alice"]);
-        assert_eq!(names(m.users_page("2", "/", None, 10)), ["aaron"]);
+        assert_eq!(names(m.users.page("1", "/", None, 2)), ["alice", "Bob"]);
+        assert_eq!(names(m.users.page("1", "/team/", None, 10)), ["alice"]);
+        assert_eq!(names(m.users.page("2", "/", None, 10)), ["aaron"]);
 
-        // A rename moves the user; a removal takes it out.
+        // A rename moves the entry; a removal takes it out.
         let mut renamed = user("1", "c", "Zed", "/");
         renamed.tags.push(Tag {
             key: "k".into(),
             value: "v".into(),
         });
-        m.put_user(renamed);
-        assert!(m.user("1", "bob").is_none());
-        assert_eq!(m.user("1", "ZED").unwrap().tags.len(), 1);
-        assert_eq!(m.user_by_id("c").unwrap().rec.name, "Zed");
-        m.remove_user("a");
-        assert_eq!(names(m.users_page("1", "/", None, 10)), ["alice", "Zed"]);
+        m.users.put(renamed);
+        assert!(m.users.get("1", "bob").is_none());
+        assert_eq!(m.users.get("1", "ZED").unwrap().tags.len(), 1);
+        assert_eq!(m.users.by_id("c").unwrap().rec.name, "Zed");
+        assert_eq!(m.tags("c").unwrap().len(), 1);
+        m.users.remove("a");
+        assert_eq!(names(m.users.page("1", "/", None, 10)), ["alice", "Zed"]);
+        m.clear();
+        assert!(m.users.page("1", "/", None, 10).is_empty());
     }
 }
