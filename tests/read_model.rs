@@ -329,3 +329,120 @@ async fn roles_in_the_model_agree_with_the_database_after_racing_writes() {
     );
     reloaded.stop().await;
 }
+
+/// Every group with its members, and every user's groups, as GetGroup and ListGroupsForUser
+/// answer them.
+async fn group_snapshot(server: &Server) -> Vec<String> {
+    let iam = common::iam(server);
+    let mut out = Vec::new();
+    for g in iam
+        .list_groups()
+        .max_items(1000)
+        .send()
+        .await
+        .unwrap()
+        .groups
+    {
+        let got = iam
+            .get_group()
+            .group_name(&g.group_name)
+            .send()
+            .await
+            .unwrap();
+        let group = got.group.unwrap();
+        let members: Vec<String> = got.users.into_iter().map(|u| u.user_name).collect();
+        out.push(format!(
+            "{} {} {} {members:?}",
+            group.group_name, group.path, group.group_id
+        ));
+    }
+    for u in iam.list_users().max_items(1000).send().await.unwrap().users {
+        let groups: Vec<String> = iam
+            .list_groups_for_user()
+            .user_name(&u.user_name)
+            .send()
+            .await
+            .unwrap()
+            .groups
+            .into_iter()
+            .map(|g| g.group_name)
+            .collect();
+        out.push(format!("{} {groups:?}", u.user_name));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn groups_and_memberships_in_the_model_agree_with_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("groups.db");
+    let server = start_on(&db).await;
+    let iam = common::iam(&server);
+    for n in 0..12 {
+        iam.create_group()
+            .group_name(format!("g{n:02}"))
+            .send()
+            .await
+            .unwrap();
+        iam.create_user()
+            .user_name(format!("m{n:02}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for w in 0..6 {
+        let iam = iam.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..12 {
+                let group = format!("g{n:02}");
+                let user = format!("m{:02}", (n + w) % 12);
+                let added = iam
+                    .add_user_to_group()
+                    .group_name(&group)
+                    .user_name(&user)
+                    .send()
+                    .await
+                    .is_ok();
+                let _ = match (w + n) % 4 {
+                    0 if added => iam
+                        .remove_user_from_group()
+                        .group_name(&group)
+                        .user_name(&user)
+                        .send()
+                        .await
+                        .is_ok(),
+                    1 => iam
+                        .update_group()
+                        .group_name(&group)
+                        .new_path(format!("/w{w}/"))
+                        .send()
+                        .await
+                        .is_ok(),
+                    2 if w == 4 => iam.delete_group().group_name(&group).send().await.is_ok(),
+                    3 if w == 1 => iam
+                        .update_user()
+                        .user_name(&user)
+                        .new_user_name(format!("{user}x"))
+                        .send()
+                        .await
+                        .is_ok(),
+                    _ => false,
+                };
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let live = group_snapshot(&server).await;
+    assert!(live.iter().any(|l| l.contains("[\""))); // some memberships remain
+    server.stop().await;
+    let reloaded = start_on(&db).await;
+    assert_eq!(
+        group_snapshot(&reloaded).await,
+        live,
+        "the model matches the database"
+    );
+    reloaded.stop().await;
+}

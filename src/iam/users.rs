@@ -361,15 +361,12 @@ pub async fn list_groups(
     ctx: &RequestContext,
     i: m::ListGroupsRequest,
 ) -> Result<m::ListGroupsResponse, ApiError> {
-    let groups = s
-        .store
-        .groups(&ctx.account_id, i.path_prefix.as_deref().unwrap_or("/"))
-        .await?;
-    let page = paginate(
-        groups,
-        |g| g.name.to_lowercase(),
+    let prefix = i.path_prefix.as_deref().unwrap_or("/");
+    let page = page_from_index(
+        |g: &GroupRec| g.name.to_lowercase(),
         i.marker.as_deref(),
         i.max_items,
+        |from, n| s.store.groups_page(&ctx.account_id, prefix, from, n),
     )?;
     Ok(m::ListGroupsResponse {
         groups: page.items.into_iter().map(group_out).collect(),

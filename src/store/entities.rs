@@ -79,7 +79,7 @@ pub(super) fn user_row(r: &SqliteRow) -> UserRec {
     }
 }
 
-fn group_row(r: &SqliteRow) -> GroupRec {
+pub(super) fn group_row(r: &SqliteRow) -> GroupRec {
     GroupRec {
         group_id: r.get("group_id"),
         account_id: r.get("account_id"),
@@ -664,13 +664,11 @@ impl Store {
         ty: EntityType,
         name: &str,
     ) -> StoreResult<String> {
-        match ty {
-            EntityType::User => return Ok(self.user_entry(account, name)?.rec.user_id.clone()),
-            EntityType::Role => return Ok(self.role(account, name).await?.role_id),
-            EntityType::Group => {}
-        }
-        let mut tx = self.read().await?;
-        entity_id(&mut tx, account, ty, name).await
+        Ok(match ty {
+            EntityType::User => self.user_entry(account, name)?.rec.user_id.clone(),
+            EntityType::Role => self.role(account, name).await?.role_id,
+            EntityType::Group => self.group(account, name).await?.group_id,
+        })
     }
 
     // ------------------------------------------------------------ groups
@@ -719,44 +717,65 @@ impl Store {
             .bind(ts(now))
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        let entry = Entry {
+            rec: GroupRec {
+                create_date: from_ts(ts(now)),
+                ..rec.clone()
+            },
+            tags: Vec::new(),
+        };
+        self.commit_applying(tx, |m| m.groups.put(entry)).await?;
         Ok(rec)
     }
 
+    /// A group by name, from the read model.
     pub async fn group(&self, account: &str, name: &str) -> StoreResult<GroupRec> {
-        let mut tx = self.read().await?;
-        group_in(&mut tx, account, name).await
+        self.model()
+            .groups
+            .get(account, name)
+            .map(|g| g.rec.clone())
+            .ok_or_else(|| no_such_group(name))
     }
 
+    /// Groups whose path starts with `path_prefix`, ordered by name.
     pub async fn groups(&self, account: &str, path_prefix: &str) -> StoreResult<Vec<GroupRec>> {
-        Ok(sqlx::query("SELECT * FROM groups WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name_key")
-            .bind(account)
-            .bind(path_prefix)
-            .bind(path_prefix)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(group_row)
-            .collect())
+        Ok(self.groups_page(account, path_prefix, None, usize::MAX))
     }
 
+    /// Up to `limit` groups whose path starts with `path_prefix`, in name order, from the
+    /// first whose lower-cased name is at or after `from`.
+    pub fn groups_page(
+        &self,
+        account: &str,
+        path_prefix: &str,
+        from: Option<&str>,
+        limit: usize,
+    ) -> Vec<GroupRec> {
+        self.model()
+            .groups
+            .page(account, path_prefix, from, limit)
+            .iter()
+            .map(|g| g.rec.clone())
+            .collect()
+    }
+
+    /// The members of a group, in name order.
     pub async fn group_members(&self, group_id: &str) -> StoreResult<Vec<UserRec>> {
-        Ok(sqlx::query("SELECT u.* FROM users u JOIN group_members m ON m.user_id = u.user_id WHERE m.group_id = ? ORDER BY u.name_key")
-            .bind(group_id)
-            .fetch_all(&self.pool)
-            .await?
+        Ok(self
+            .model()
+            .members_of(group_id)
             .iter()
-            .map(user_row)
+            .map(|u| u.rec.clone())
             .collect())
     }
 
+    /// The groups a user is in, in name order.
     pub async fn groups_for_user(&self, user_id: &str) -> StoreResult<Vec<GroupRec>> {
-        Ok(sqlx::query("SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.group_id WHERE m.user_id = ? ORDER BY g.name_key")
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?
+        Ok(self
+            .model()
+            .groups_of(user_id)
             .iter()
-            .map(group_row)
+            .map(|g| g.rec.clone())
             .collect())
     }
 
@@ -788,7 +807,15 @@ impl Store {
         .bind(&group.group_id)
         .execute(&mut **tx)
         .await?;
-        tx.commit().await?;
+        let entry = entry_in(
+            &mut tx,
+            "SELECT * FROM groups WHERE group_id = ?",
+            group_row,
+            &group.group_id,
+        )
+        .await?;
+        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.groups.put(e)))
+            .await?;
         Ok(())
     }
 
@@ -821,7 +848,7 @@ impl Store {
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.groups.remove(id)).await?;
         Ok(())
     }
 
@@ -865,7 +892,8 @@ impl Store {
             .bind(ts(now))
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.add_member(&g.group_id, &u.user_id))
+            .await?;
         Ok(())
     }
 
@@ -890,7 +918,8 @@ impl Store {
                 u.name, g.name
             )));
         }
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.remove_member(&g.group_id, &u.user_id))
+            .await?;
         Ok(())
     }
 

@@ -180,6 +180,15 @@ impl Store {
             .load_entries("roles", "role_id", entities::role_row)
             .await?;
         store.model.roles.replace(roles);
+        let groups = store
+            .load_entries("groups", "group_id", entities::group_row)
+            .await?;
+        store.model.groups.replace(groups);
+        let members =
+            sqlx::query_as::<_, (String, String)>("SELECT group_id, user_id FROM group_members")
+                .fetch_all(&store.pool)
+                .await?;
+        store.model.replace_members(members);
         store.load_sessions(None).await?;
         Ok(store)
     }

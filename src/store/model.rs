@@ -2,10 +2,11 @@
 //! It is loaded from the database when the store opens, and a write changes it only after its
 //! transaction commits, in commit order (see [`super::Store::commit_applying`]).
 //!
-//! It holds users and roles with their tags so far; the other families still read from SQLite.
+//! It holds users, roles and groups (with their tags and group memberships) so far; the other
+//! families still read from SQLite.
 
-use super::records::{RoleRec, Tag, UserRec};
-use std::collections::{BTreeMap, HashMap};
+use super::records::{GroupRec, RoleRec, Tag, UserRec};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 
 /// An entity as reads see it: its row and its tags in the order they were added.
@@ -44,6 +45,21 @@ impl Named for UserRec {
 impl Named for RoleRec {
     fn id(&self) -> &str {
         &self.role_id
+    }
+    fn account(&self) -> &str {
+        &self.account_id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl Named for GroupRec {
+    fn id(&self) -> &str {
+        &self.group_id
     }
     fn account(&self) -> &str {
         &self.account_id
@@ -161,14 +177,82 @@ impl<R: Named> Family<R> {
     }
 }
 
+/// Group memberships, both ways.
+#[derive(Default)]
+struct Memberships {
+    /// (group id, user id)
+    by_group: BTreeSet<(String, String)>,
+    /// (user id, group id)
+    by_user: BTreeSet<(String, String)>,
+}
+
+/// The second halves of the pairs whose first half is `first`.
+fn pairs_of(set: &BTreeSet<(String, String)>, first: &str) -> Vec<String> {
+    set.range((first.to_owned(), String::new())..)
+        .take_while(|(f, _)| f == first)
+        .map(|(_, second)| second.clone())
+        .collect()
+}
+
 /// Every family the model holds.
 #[derive(Default)]
 pub struct Model {
     pub users: Family<UserRec>,
     pub roles: Family<RoleRec>,
+    pub groups: Family<GroupRec>,
+    memberships: RwLock<Memberships>,
 }
 
 impl Model {
+    pub fn add_member(&self, group_id: &str, user_id: &str) {
+        if let Ok(mut m) = self.memberships.write() {
+            m.by_group.insert((group_id.to_owned(), user_id.to_owned()));
+            m.by_user.insert((user_id.to_owned(), group_id.to_owned()));
+        }
+    }
+
+    pub fn remove_member(&self, group_id: &str, user_id: &str) {
+        if let Ok(mut m) = self.memberships.write() {
+            m.by_group
+                .remove(&(group_id.to_owned(), user_id.to_owned()));
+            m.by_user.remove(&(user_id.to_owned(), group_id.to_owned()));
+        }
+    }
+
+    /// Replaces every membership (at open).
+    pub fn replace_members(&self, pairs: Vec<(String, String)>) {
+        let mut fresh = Memberships::default();
+        for (g, u) in pairs {
+            fresh.by_user.insert((u.clone(), g.clone()));
+            fresh.by_group.insert((g, u));
+        }
+        if let Ok(mut m) = self.memberships.write() {
+            *m = fresh;
+        }
+    }
+
+    /// The members of a group, in name order.
+    pub fn members_of(&self, group_id: &str) -> Vec<Arc<UserEntry>> {
+        let ids = match self.memberships.read() {
+            Ok(m) => pairs_of(&m.by_group, group_id),
+            Err(_) => Vec::new(),
+        };
+        let mut users: Vec<_> = ids.iter().filter_map(|id| self.users.by_id(id)).collect();
+        users.sort_by_cached_key(|u| u.rec.name.to_lowercase());
+        users
+    }
+
+    /// The groups a user is in, in name order.
+    pub fn groups_of(&self, user_id: &str) -> Vec<Arc<Entry<GroupRec>>> {
+        let ids = match self.memberships.read() {
+            Ok(m) => pairs_of(&m.by_user, user_id),
+            Err(_) => Vec::new(),
+        };
+        let mut groups: Vec<_> = ids.iter().filter_map(|id| self.groups.by_id(id)).collect();
+        groups.sort_by_cached_key(|g| g.rec.name.to_lowercase());
+        groups
+    }
+
     /// The tags of a user or role by its unique id, if the model holds it.
     pub fn tags(&self, id: &str) -> Option<Vec<Tag>> {
         self.users
@@ -181,6 +265,8 @@ impl Model {
     pub fn clear(&self) {
         self.users.replace(Vec::new());
         self.roles.replace(Vec::new());
+        self.groups.replace(Vec::new());
+        self.replace_members(Vec::new());
     }
 }
 
@@ -240,7 +326,26 @@ mod tests {
         assert_eq!(m.tags("c").unwrap().len(), 1);
         m.users.remove("a");
         assert_eq!(names(m.users.page("1", "/", None, 10)), ["alice", "Zed"]);
+        m.groups.put(Entry {
+            rec: GroupRec {
+                group_id: "g".into(),
+                account_id: "1".into(),
+                name: "devs".into(),
+                path: "/".into(),
+                arn: "arn:aws:iam::1:group/devs".into(),
+                create_date: time::OffsetDateTime::UNIX_EPOCH,
+            },
+            tags: Vec::new(),
+        });
+        m.add_member("g", "c");
+        m.add_member("g", "b");
+        assert_eq!(names(m.members_of("g")), ["alice", "Zed"]);
+        assert_eq!(m.groups_of("c").len(), 1);
+        m.remove_member("g", "c");
+        assert_eq!(names(m.members_of("g")), ["alice"]);
+        assert!(m.groups_of("c").is_empty());
         m.clear();
         assert!(m.users.page("1", "/", None, 10).is_empty());
+        assert!(m.members_of("g").is_empty());
     }
 }
