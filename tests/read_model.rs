@@ -446,3 +446,79 @@ async fn groups_and_memberships_in_the_model_agree_with_the_database() {
     );
     reloaded.stop().await;
 }
+
+#[tokio::test]
+async fn list_policies_pages_aws_and_customer_policies_in_one_name_order() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    for name in ["AmazonS3Mine", "zzz-last", "AAA-first", "readonlyaccess"] {
+        iam.create_policy()
+            .policy_name(name)
+            .policy_document(common::ALLOW_ALL)
+            .send()
+            .await
+            .unwrap();
+    }
+    iam.create_user().user_name("u").send().await.unwrap();
+    iam.attach_user_policy()
+        .user_name("u")
+        .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .send()
+        .await
+        .unwrap();
+    iam.attach_user_policy()
+        .user_name("u")
+        .policy_arn("arn:aws:iam::000000000000:policy/zzz-last")
+        .send()
+        .await
+        .unwrap();
+
+    let mut all = Vec::new();
+    let mut pages = iam.list_policies().max_items(333).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        for p in page.unwrap().policies() {
+            all.push((
+                p.policy_name().unwrap().to_owned(),
+                p.arn().unwrap().to_owned(),
+            ));
+        }
+    }
+    assert_eq!(all.len(), 1594 + 4);
+    let keys: Vec<String> = all
+        .iter()
+        .map(|(n, a)| format!("{}\u{0}{a}", n.to_lowercase()))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "one order, no repeats across pages");
+    assert_eq!(all[0].0, "AAA-first");
+    assert_eq!(all.last().unwrap().0, "zzz-last");
+    // The customer policy sorts right beside the AWS policy of the same name.
+    let ro = all.iter().position(|(n, _)| n == "readonlyaccess").unwrap();
+    assert_eq!(all[ro + 1].0, "ReadOnlyAccess");
+
+    let attached = iam
+        .list_policies()
+        .only_attached(true)
+        .max_items(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(attached.policies()[0].policy_name(), Some("ReadOnlyAccess"));
+    assert_eq!(attached.policies()[0].attachment_count(), Some(1));
+    let next = iam
+        .list_policies()
+        .only_attached(true)
+        .marker(attached.marker().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<&str> = next
+        .policies()
+        .iter()
+        .filter_map(|p| p.policy_name())
+        .collect();
+    assert_eq!(names, ["zzz-last"]);
+    assert!(!next.is_truncated());
+    server.stop().await;
+}

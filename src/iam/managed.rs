@@ -25,10 +25,17 @@ pub struct ManagedPolicy {
     pub update_date: OffsetDateTime,
     /// The default version's document, as JSON text.
     pub document: String,
+    /// Where ListPolicies places it: the lower-cased name, then the ARN.
+    pub list_key: String,
+}
+
+/// The order of ListPolicies, which interleaves AWS and customer managed policies.
+pub fn list_key(name: &str, arn: &str) -> String {
+    format!("{}\u{0}{arn}", name.to_lowercase())
 }
 
 struct Catalog {
-    /// Sorted by name, as shipped.
+    /// In ListPolicies order ([`list_key`]).
     policies: Vec<ManagedPolicy>,
     by_arn: HashMap<String, usize>,
 }
@@ -73,7 +80,7 @@ fn load() -> Catalog {
             Vec::new()
         }
     };
-    let policies: Vec<ManagedPolicy> = entries
+    let mut policies: Vec<ManagedPolicy> = entries
         .into_iter()
         .map(|e| {
             let path = match e
@@ -91,11 +98,13 @@ fn load() -> Catalog {
                 create_date: parse_date(&e.create_date),
                 update_date: parse_date(&e.update_date),
                 document: e.document.to_string(),
+                list_key: list_key(&e.name, &e.arn),
                 name: e.name,
                 arn: e.arn,
             }
         })
         .collect();
+    policies.sort_by(|a, b| a.list_key.cmp(&b.list_key));
     let by_arn = policies
         .iter()
         .enumerate()
@@ -118,8 +127,16 @@ pub fn get(arn: &str) -> Option<&'static ManagedPolicy> {
     c.by_arn.get(arn).and_then(|i| c.policies.get(*i))
 }
 
+/// Every AWS managed policy, in ListPolicies order.
 pub fn all() -> &'static [ManagedPolicy] {
     &catalog().policies
+}
+
+/// The AWS managed policies from the first whose list key is at or after `from`.
+pub fn from(from: &str) -> &'static [ManagedPolicy] {
+    let all = all();
+    let start = all.partition_point(|p| p.list_key.as_str() < from);
+    all.get(start..).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Managed policies and their versions, attachments, inline policies.
 
 use super::common::{
-    check_document, encode_document, paginate, paginate_in_order, policy_path_and_name, tags_in,
-    tags_out, DocKind,
+    check_document, encode_document, page_from_index, paginate, paginate_in_order,
+    policy_path_and_name, tags_in, tags_out, DocKind,
 };
 use super::managed;
 use crate::protocol::generated::iam as m;
@@ -171,6 +171,48 @@ pub async fn delete_policy(
     Ok(())
 }
 
+/// A policy on a ListPolicies page, with its list key.
+enum Listed<'a> {
+    Aws(&'static managed::ManagedPolicy),
+    Local(&'a PolicyRec, String),
+}
+
+impl Listed<'_> {
+    fn key(&self) -> &str {
+        match self {
+            Listed::Aws(p) => &p.list_key,
+            Listed::Local(_, k) => k,
+        }
+    }
+
+    fn arn(&self) -> &str {
+        match self {
+            Listed::Aws(p) => &p.arn,
+            Listed::Local(p, _) => &p.arn,
+        }
+    }
+}
+
+/// Two sorted sequences as one: `first_before(a, b)` says whether `a` comes before `b`.
+fn merge_sorted<T>(
+    a: impl Iterator<Item = T>,
+    b: impl Iterator<Item = T>,
+    first_before: impl Fn(&T, &T) -> bool,
+) -> impl Iterator<Item = T> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) => {
+            if first_before(x, y) {
+                a.next()
+            } else {
+                b.next()
+            }
+        }
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
+}
+
 pub async fn list_policies(
     s: &AppState,
     ctx: &RequestContext,
@@ -180,50 +222,90 @@ pub async fn list_policies(
     let only_attached = i.only_attached.unwrap_or(false);
     let prefix = i.path_prefix.as_deref().unwrap_or("/");
     let boundaries = s.store.boundary_usage(&ctx.account_id).await?;
-    // (sort key, policy): AWS managed and customer managed policies interleave by name.
-    let mut all: Vec<(String, m::Policy)> = Vec::new();
-    if scope != "AWS" {
-        for p in s.store.policies(&ctx.account_id, prefix, false).await? {
-            let b = boundaries.get(&p.arn).copied().unwrap_or(0);
-            let key = format!("{}\u{0}{}", p.name.to_lowercase(), p.arn);
-            let mut out = policy_out(p, None);
-            // ListPolicies does not return descriptions.
-            out.description = None;
-            out.permissions_boundary_usage_count = Some(b as i32);
-            all.push((key, out));
-        }
-    }
-    if scope != "Local" {
-        let counts: std::collections::HashMap<String, i64> = s
-            .store
+    let local = if scope == "AWS" {
+        Vec::new()
+    } else {
+        s.store.policies(&ctx.account_id, prefix, false).await?
+    };
+    let counts: std::collections::HashMap<String, i64> = if scope == "Local" {
+        Default::default()
+    } else {
+        s.store
             .aws_policy_attachment_counts(&ctx.account_id)
             .await?
             .into_iter()
-            .collect();
-        for p in managed::all().iter().filter(|p| p.path.starts_with(prefix)) {
-            let attached = counts.get(&p.arn).copied().unwrap_or(0);
-            let b = boundaries.get(&p.arn).copied().unwrap_or(0);
-            all.push((
-                format!("{}\u{0}{}", p.name.to_lowercase(), p.arn),
-                aws_policy_out(p, attached, b),
-            ));
-        }
-    }
+            .collect()
+    };
     let usage = i.policy_usage_filter.as_deref();
-    all.retain(|(_, p)| {
-        let attached = p.attachment_count.unwrap_or(0) > 0;
-        let boundary = p.permissions_boundary_usage_count.unwrap_or(0) > 0;
+    let wanted = |attachments: i64, boundary: i64| {
+        let attached = attachments > 0;
         let used_as_filtered = match usage {
             Some("PermissionsPolicy") => attached,
-            Some("PermissionsBoundary") => boundary,
+            Some("PermissionsBoundary") => boundary > 0,
             _ => true,
         };
-        used_as_filtered && (!only_attached || attached || boundary)
-    });
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    let page = paginate(all, |(k, _)| k.clone(), i.marker.as_deref(), i.max_items)?;
+        used_as_filtered && (!only_attached || attached || boundary > 0)
+    };
+    // AWS managed and customer managed policies interleave by name: the catalog is kept in
+    // list order, customer policies come sorted, and the page is merged from the marker on,
+    // so its cost is the page's, not the 1,594 policies'.
+    let page = page_from_index(
+        |p: &Listed| p.key().to_owned(),
+        i.marker.as_deref(),
+        i.max_items,
+        |from, n| {
+            let from = from.unwrap_or_default();
+            let aws = if scope == "Local" {
+                &[][..]
+            } else {
+                managed::from(from)
+            };
+            let aws = aws
+                .iter()
+                .filter(|p| p.path.starts_with(prefix))
+                .map(Listed::Aws)
+                .filter(|l| {
+                    let arn = l.arn();
+                    wanted(
+                        counts.get(arn).copied().unwrap_or(0),
+                        boundaries.get(arn).copied().unwrap_or(0),
+                    )
+                });
+            let customer = local
+                .iter()
+                .map(|p| Listed::Local(p, managed::list_key(&p.name, &p.arn)))
+                .filter(|l| l.key() >= from)
+                .filter(|l| match l {
+                    Listed::Local(p, _) => wanted(
+                        p.attachment_count,
+                        boundaries.get(&p.arn).copied().unwrap_or(0),
+                    ),
+                    Listed::Aws(_) => true,
+                });
+            merge_sorted(aws, customer, |a, b| a.key() <= b.key())
+                .take(n)
+                .collect()
+        },
+    )?;
+    let policies = page
+        .items
+        .into_iter()
+        .map(|l| {
+            let b = boundaries.get(l.arn()).copied().unwrap_or(0);
+            match l {
+                Listed::Aws(p) => aws_policy_out(p, counts.get(&p.arn).copied().unwrap_or(0), b),
+                Listed::Local(p, _) => {
+                    let mut out = policy_out(p.clone(), None);
+                    // ListPolicies does not return descriptions.
+                    out.description = None;
+                    out.permissions_boundary_usage_count = Some(b as i32);
+                    out
+                }
+            }
+        })
+        .collect();
     Ok(m::ListPoliciesResponse {
-        policies: Some(page.items.into_iter().map(|(_, p)| p).collect()),
+        policies: Some(policies),
         is_truncated: Some(page.is_truncated),
         marker: page.marker,
     })
