@@ -401,17 +401,13 @@ impl Store {
         now: OffsetDateTime,
     ) -> StoreResult<UserRec> {
         let mut tx = self.write().await?;
-        if user_in(&mut tx, account, name).await.is_ok() {
+        // INVARIANT: the write's turn is held, so the model holds every committed user.
+        if self.model().users.get(account, name).is_some() {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "User with name {name} already exists."
             )));
         }
-        if count(
-            &mut tx,
-            "SELECT COUNT(*) FROM users WHERE account_id = ?",
-            account,
-        )
-        .await?
+        if i64::try_from(self.model().users.count(account)).unwrap_or(i64::MAX)
             >= quota::USERS_PER_ACCOUNT
         {
             return Err(StoreError::LimitExceeded(format!(
@@ -440,9 +436,15 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &rec.user_id, tags).await?;
-        let entry = user_entry_in(&mut tx, &rec.user_id).await?;
-        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.users.put(e)))
-            .await?;
+        // A new user's tags are the ones given, in order (their keys are distinct).
+        let entry = Entry {
+            rec: UserRec {
+                create_date: from_ts(ts(now)),
+                ..rec.clone()
+            },
+            tags: tags.to_vec(),
+        };
+        self.commit_applying(tx, |m| m.users.put(entry)).await?;
         Ok(rec)
     }
 

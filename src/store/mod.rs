@@ -40,8 +40,9 @@ pub struct Store {
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The committed state reads answer from.
     model: std::sync::Arc<model::Model>,
-    /// Held from a write's commit until its change is in the model, so the model applies
-    /// writes in commit order.
+    /// Held by a write transaction from its start until its change is in the model: writers
+    /// take turns (as SQLite makes them anyway), the model applies writes in commit order, and
+    /// a write's checks against the model see every write committed before it.
     apply: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -50,6 +51,8 @@ pub struct Store {
 pub(crate) struct Txn {
     tx: Transaction<'static, Sqlite>,
     generation: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// A write's turn (see `Store::apply`), released once its change is in the model.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Txn {
@@ -202,9 +205,11 @@ impl Store {
     /// one state, and concurrent writers queue on the busy timeout instead of failing to
     /// upgrade a read lock (`SQLITE_BUSY`) halfway through.
     pub(crate) async fn write(&self) -> Result<Txn> {
+        let turn = self.apply.clone().lock_owned().await;
         Ok(Txn {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
             generation: Some(self.generation.clone()),
+            _turn: Some(turn),
         })
     }
 
@@ -213,19 +218,21 @@ impl Store {
         Ok(Txn {
             tx: self.pool.begin().await?,
             generation: None,
+            _turn: None,
         })
     }
 
-    /// Commits `tx`, then applies its change to the read model; the model sees writes in the
-    /// order they committed.
+    /// Commits `tx`, then applies its change to the read model before the write's turn ends:
+    /// the model sees writes in the order they committed.
     pub(crate) async fn commit_applying(
         &self,
-        tx: Txn,
+        mut tx: Txn,
         change: impl FnOnce(&model::Model),
     ) -> Result<()> {
-        let _order = self.apply.lock().await;
+        let turn = tx._turn.take();
         tx.commit().await?;
         change(&self.model);
+        drop(turn);
         Ok(())
     }
 

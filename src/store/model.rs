@@ -88,6 +88,8 @@ pub struct Family<R> {
 struct FamilyState<R> {
     by_name: BTreeMap<NameKey, Arc<Entry<R>>>,
     keys: HashMap<String, NameKey>,
+    /// Entries per account, for quotas.
+    counts: HashMap<String, usize>,
 }
 
 impl<R> Default for FamilyState<R> {
@@ -95,6 +97,28 @@ impl<R> Default for FamilyState<R> {
         FamilyState {
             by_name: BTreeMap::new(),
             keys: HashMap::new(),
+            counts: HashMap::new(),
+        }
+    }
+}
+
+impl<R> FamilyState<R> {
+    fn insert(&mut self, id: String, key: NameKey, entry: Arc<Entry<R>>) {
+        match self.keys.insert(id, key.clone()) {
+            Some(old) => {
+                self.by_name.remove(&old);
+            }
+            None => *self.counts.entry(key.0.clone()).or_default() += 1,
+        }
+        self.by_name.insert(key, entry);
+    }
+
+    fn remove(&mut self, id: &str) {
+        if let Some(key) = self.keys.remove(id) {
+            self.by_name.remove(&key);
+            if let Some(n) = self.counts.get_mut(&key.0) {
+                *n = n.saturating_sub(1);
+            }
         }
     }
 }
@@ -142,24 +166,27 @@ impl<R: Named> Family<R> {
             .collect()
     }
 
+    /// How many entries `account` has.
+    pub fn count(&self, account: &str) -> usize {
+        self.state
+            .read()
+            .ok()
+            .and_then(|s| s.counts.get(account).copied())
+            .unwrap_or(0)
+    }
+
     /// Adds an entry, or replaces it (under its new name after a rename).
     pub fn put(&self, entry: Entry<R>) {
         let Ok(mut state) = self.state.write() else {
             return;
         };
         let key = name_key(entry.rec.account(), entry.rec.name());
-        if let Some(old) = state.keys.insert(entry.rec.id().to_owned(), key.clone()) {
-            state.by_name.remove(&old);
-        }
-        state.by_name.insert(key, Arc::new(entry));
+        state.insert(entry.rec.id().to_owned(), key, Arc::new(entry));
     }
 
     pub fn remove(&self, id: &str) {
-        let Ok(mut state) = self.state.write() else {
-            return;
-        };
-        if let Some(key) = state.keys.remove(id) {
-            state.by_name.remove(&key);
+        if let Ok(mut state) = self.state.write() {
+            state.remove(id);
         }
     }
 
@@ -168,8 +195,7 @@ impl<R: Named> Family<R> {
         let mut fresh = FamilyState::default();
         for entry in entries {
             let key = name_key(entry.rec.account(), entry.rec.name());
-            fresh.keys.insert(entry.rec.id().to_owned(), key.clone());
-            fresh.by_name.insert(key, Arc::new(entry));
+            fresh.insert(entry.rec.id().to_owned(), key, Arc::new(entry));
         }
         if let Ok(mut state) = self.state.write() {
             *state = fresh;
@@ -324,8 +350,10 @@ mod tests {
         assert_eq!(m.users.get("1", "ZED").unwrap().tags.len(), 1);
         assert_eq!(m.users.by_id("c").unwrap().rec.name, "Zed");
         assert_eq!(m.tags("c").unwrap().len(), 1);
+        assert_eq!((m.users.count("1"), m.users.count("2")), (3, 1));
         m.users.remove("a");
         assert_eq!(names(m.users.page("1", "/", None, 10)), ["alice", "Zed"]);
+        assert_eq!(m.users.count("1"), 2);
         m.groups.put(Entry {
             rec: GroupRec {
                 group_id: "g".into(),
