@@ -1096,17 +1096,13 @@ impl Store {
         now: OffsetDateTime,
     ) -> StoreResult<RoleRec> {
         let mut tx = self.write().await?;
-        if role_in(&mut tx, account, name).await.is_ok() {
+        // INVARIANT: the write's turn is held, so the model holds every committed role.
+        if self.model().roles.get(account, name).is_some() {
             return Err(StoreError::EntityAlreadyExists(format!(
                 "Role with name {name} already exists."
             )));
         }
-        if count(
-            &mut tx,
-            "SELECT COUNT(*) FROM roles WHERE account_id = ?",
-            account,
-        )
-        .await?
+        if i64::try_from(self.model().roles.count(account)).unwrap_or(i64::MAX)
             >= quota::ROLES_PER_ACCOUNT
         {
             return Err(StoreError::LimitExceeded(format!(
@@ -1143,9 +1139,15 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &rec.role_id, tags).await?;
-        let entry = role_entry_in(&mut tx, &rec.role_id).await?;
-        self.commit_applying(tx, |m| entry.into_iter().for_each(|e| m.roles.put(e)))
-            .await?;
+        // A new role's tags are the ones given, in order (their keys are distinct).
+        let entry = Entry {
+            rec: RoleRec {
+                create_date: from_ts(ts(now)),
+                ..rec.clone()
+            },
+            tags: tags.to_vec(),
+        };
+        self.commit_applying(tx, |m| m.roles.put(entry)).await?;
         Ok(rec)
     }
 
