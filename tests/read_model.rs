@@ -522,3 +522,126 @@ async fn list_policies_pages_aws_and_customer_policies_in_one_name_order() {
     assert!(!next.is_truncated());
     server.stop().await;
 }
+
+/// Every user's attached and inline policies (with documents), and attachment counts.
+async fn policy_snapshot(server: &Server) -> Vec<String> {
+    let iam = common::iam(server);
+    let mut out = Vec::new();
+    for u in iam.list_users().max_items(1000).send().await.unwrap().users {
+        let attached: Vec<String> = iam
+            .list_attached_user_policies()
+            .user_name(&u.user_name)
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(str::to_owned))
+            .collect();
+        let mut inline = Vec::new();
+        for name in iam
+            .list_user_policies()
+            .user_name(&u.user_name)
+            .send()
+            .await
+            .unwrap()
+            .policy_names
+        {
+            let doc = iam
+                .get_user_policy()
+                .user_name(&u.user_name)
+                .policy_name(&name)
+                .send()
+                .await
+                .unwrap()
+                .policy_document;
+            inline.push(format!("{name}:{doc}"));
+        }
+        out.push(format!("{} {attached:?} {inline:?}", u.user_name));
+    }
+    for p in iam
+        .list_policies()
+        .only_attached(true)
+        .max_items(1000)
+        .send()
+        .await
+        .unwrap()
+        .policies()
+    {
+        out.push(format!("{:?} {:?}", p.arn(), p.attachment_count()));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn attachments_and_inline_policies_in_the_model_agree_with_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("policies.db");
+    let server = start_on(&db).await;
+    let iam = common::iam(&server);
+    for n in 0..10 {
+        iam.create_user()
+            .user_name(format!("p{n}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let arns = [
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    ];
+    let mut tasks = Vec::new();
+    for w in 0..6 {
+        let iam = iam.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..10 {
+                let user = format!("p{n}");
+                let arn = arns[(n + w) % 3];
+                let doc = format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:Get{w}","Resource":"*"}}]}}"#
+                );
+                let attached = iam
+                    .attach_user_policy()
+                    .user_name(&user)
+                    .policy_arn(arn)
+                    .send()
+                    .await
+                    .is_ok();
+                let _ = iam
+                    .put_user_policy()
+                    .user_name(&user)
+                    .policy_name(format!("i{}", w % 3))
+                    .policy_document(doc)
+                    .send()
+                    .await;
+                if (w + n) % 3 == 0 && attached {
+                    let _ = iam
+                        .detach_user_policy()
+                        .user_name(&user)
+                        .policy_arn(arn)
+                        .send()
+                        .await;
+                    let _ = iam
+                        .delete_user_policy()
+                        .user_name(&user)
+                        .policy_name(format!("i{}", w % 3))
+                        .send()
+                        .await;
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let live = policy_snapshot(&server).await;
+    server.stop().await;
+    let reloaded = start_on(&db).await;
+    assert_eq!(
+        policy_snapshot(&reloaded).await,
+        live,
+        "the model matches the database"
+    );
+    reloaded.stop().await;
+}

@@ -141,7 +141,7 @@ pub async fn get_policy(
 ) -> Result<m::GetPolicyResponse, ApiError> {
     if managed::is_aws_managed(&i.policy_arn) {
         let p = aws_policy(&i.policy_arn)?;
-        let attached = s.store.attachment_count(&p.arn).await?;
+        let attached = s.store.attachment_count(&ctx.account_id, &p.arn).await?;
         let boundaries = s.store.boundary_usage(&ctx.account_id).await?;
         let mut out = aws_policy_out(p, attached, boundaries.get(&p.arn).copied().unwrap_or(0));
         out.tags = Some(Vec::new());

@@ -5,7 +5,7 @@
 //! message text.
 
 use super::ids;
-use super::model::{Entry, Model, RoleEntry, UserEntry};
+use super::model::{Attachment, Entry, Model, RoleEntry, UserEntry};
 use super::records::*;
 use super::{from_ts, ts, EntityType, Store};
 use crate::identity::{Arn, Secret};
@@ -1597,23 +1597,12 @@ impl Store {
                 return Err(no_such_policy(policy_arn));
             }
         }
-        let attached: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policy_attachments WHERE entity_type = ? AND entity_id = ? AND policy_arn = ?")
-            .bind(ty.as_str())
-            .bind(&id)
-            .bind(policy_arn)
-            .fetch_one(&mut **tx)
-            .await?;
-        if attached > 0 {
+        // INVARIANT: the write's turn is held, so the model holds every committed attachment.
+        let attached = self.model().attached_of(&id);
+        if attached.iter().any(|a| a == policy_arn) {
             return Ok(());
         }
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = ? AND entity_id = ?",
-        )
-        .bind(ty.as_str())
-        .bind(&id)
-        .fetch_one(&mut **tx)
-        .await?;
-        if n >= quota::MANAGED_POLICIES_PER_ENTITY {
+        if i64::try_from(attached.len()).unwrap_or(i64::MAX) >= quota::MANAGED_POLICIES_PER_ENTITY {
             let what = match ty {
                 EntityType::User => "PoliciesPerUser",
                 EntityType::Group => "PoliciesPerGroup",
@@ -1632,7 +1621,13 @@ impl Store {
             .bind(ts(now))
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        let attachment = Attachment {
+            account: account.to_owned(),
+            entity_id: id,
+            policy_arn: policy_arn.to_owned(),
+            attached: ts(now),
+        };
+        self.commit_applying(tx, |m| m.attach(attachment)).await?;
         Ok(())
     }
 
@@ -1656,21 +1651,20 @@ impl Store {
                 "Policy {policy_arn} was not found."
             )));
         }
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.detach(account, &id, policy_arn))
+            .await?;
         Ok(())
     }
 
     /// ARNs of the managed policies attached to an entity, in attachment order.
+    /// The managed policies attached to an entity, in attachment order (unique ids never
+    /// collide across entity types, so the type only documents the call).
     pub async fn attached_policies(
         &self,
-        ty: EntityType,
+        _ty: EntityType,
         entity_id: &str,
     ) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT policy_arn FROM policy_attachments WHERE entity_type = ? AND entity_id = ? ORDER BY attached, policy_arn")
-            .bind(ty.as_str())
-            .bind(entity_id)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(self.model().attached_of(entity_id))
     }
 
     /// Every user, group and role a managed policy is attached to.
@@ -1715,11 +1709,13 @@ impl Store {
         &self,
         account: &str,
     ) -> StoreResult<Vec<(String, i64)>> {
-        let rows = sqlx::query("SELECT policy_arn, COUNT(*) FROM policy_attachments WHERE account_id = ? AND policy_arn LIKE 'arn:aws:iam::aws:policy/%' GROUP BY policy_arn")
-            .bind(account)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        Ok(self
+            .model()
+            .attachment_counts(account)
+            .into_iter()
+            .filter(|(arn, _)| arn.starts_with("arn:aws:iam::aws:policy/"))
+            .map(|(arn, n)| (arn, i64::try_from(n).unwrap_or(i64::MAX)))
+            .collect())
     }
 
     // ------------------------------------------------------------ inline policies
@@ -1741,7 +1737,8 @@ impl Store {
             .bind(document)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.put_inline(&id, policy_name, document))
+            .await?;
         Ok(())
     }
 
@@ -1759,15 +1756,10 @@ impl Store {
         name: &str,
         policy_name: &str,
     ) -> StoreResult<(String, String)> {
-        let mut tx = self.read().await?;
-        let id = entity_id(&mut tx, account, ty, name).await?;
-        let doc: Option<String> = sqlx::query_scalar("SELECT document FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?")
-            .bind(ty.as_str())
-            .bind(&id)
-            .bind(policy_name)
-            .fetch_optional(&mut **tx)
-            .await?;
-        doc.map(|d| (policy_name.to_owned(), d))
+        let id = self.entity_id(account, ty, name).await?;
+        self.model()
+            .inline_document(&id, policy_name)
+            .map(|d| (policy_name.to_owned(), d))
             .ok_or_else(|| Self::no_such_inline(ty, policy_name))
     }
 
@@ -1791,34 +1783,26 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(Self::no_such_inline(ty, policy_name));
         }
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.remove_inline(&id, policy_name))
+            .await?;
         Ok(())
     }
 
     /// Inline policies of an entity as `(name, document)`, by name.
+    /// An entity's inline policies as (name, document), in name order.
     pub async fn inline_policies(
         &self,
-        ty: EntityType,
+        _ty: EntityType,
         entity_id: &str,
     ) -> StoreResult<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT name, document FROM inline_policies WHERE entity_type = ? AND entity_id = ? ORDER BY name")
-            .bind(ty.as_str())
-            .bind(entity_id)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        Ok(self.model().inline_of(entity_id))
     }
 
     // ------------------------------------------------------------ usage counts, boundaries
 
-    /// How many users, groups and roles a managed policy is attached to.
-    pub async fn attachment_count(&self, policy_arn: &str) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = ?")
-                .bind(policy_arn)
-                .fetch_one(&self.pool)
-                .await?,
-        )
+    /// How many users, groups and roles of `account` a managed policy is attached to.
+    pub async fn attachment_count(&self, account: &str, policy_arn: &str) -> StoreResult<i64> {
+        Ok(i64::try_from(self.model().attachment_count(account, policy_arn)).unwrap_or(i64::MAX))
     }
 
     /// How many users and roles of an account use each policy as their permissions boundary.

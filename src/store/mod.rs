@@ -192,6 +192,27 @@ impl Store {
                 .fetch_all(&store.pool)
                 .await?;
         store.model.replace_members(members);
+        let inline = sqlx::query_as::<_, (String, String, String)>(
+            "SELECT entity_id, name, document FROM inline_policies",
+        )
+        .fetch_all(&store.pool)
+        .await?;
+        let attached = sqlx::query_as::<_, (String, String, String, i64)>(
+            "SELECT account_id, entity_id, policy_arn, attached FROM policy_attachments",
+        )
+        .fetch_all(&store.pool)
+        .await?
+        .into_iter()
+        .map(
+            |(account, entity_id, policy_arn, attached)| model::Attachment {
+                account,
+                entity_id,
+                policy_arn,
+                attached,
+            },
+        )
+        .collect();
+        store.model.replace_policies(inline, attached);
         store.load_sessions(None).await?;
         Ok(store)
     }

@@ -2,8 +2,8 @@
 //! It is loaded from the database when the store opens, and a write changes it only after its
 //! transaction commits, in commit order (see [`super::Store::commit_applying`]).
 //!
-//! It holds users, roles and groups (with their tags and group memberships) so far; the other
-//! families still read from SQLite.
+//! It holds users, roles and groups (with their tags and group memberships), and their inline
+//! policies and managed policy attachments, so far; the other families still read from SQLite.
 
 use super::records::{GroupRec, RoleRec, Tag, UserRec};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -220,6 +220,26 @@ fn pairs_of(set: &BTreeSet<(String, String)>, first: &str) -> Vec<String> {
         .collect()
 }
 
+/// Inline policies and managed policy attachments of users, groups and roles, by the entity's
+/// unique id (ids of the three kinds never collide).
+#[derive(Default)]
+struct EntityPolicies {
+    /// Policy name → document, in name order.
+    inline: HashMap<String, BTreeMap<String, String>>,
+    /// (attached, policy ARN), in attachment order.
+    attached: HashMap<String, BTreeSet<(i64, String)>>,
+    /// (account, policy ARN) → attachments.
+    counts: HashMap<(String, String), usize>,
+}
+
+/// One row of `policy_attachments`, as the model loads it.
+pub struct Attachment {
+    pub account: String,
+    pub entity_id: String,
+    pub policy_arn: String,
+    pub attached: i64,
+}
+
 /// Every family the model holds.
 #[derive(Default)]
 pub struct Model {
@@ -227,9 +247,142 @@ pub struct Model {
     pub roles: Family<RoleRec>,
     pub groups: Family<GroupRec>,
     memberships: RwLock<Memberships>,
+    policies: RwLock<EntityPolicies>,
 }
 
 impl Model {
+    /// Adds or replaces an inline policy.
+    pub fn put_inline(&self, entity_id: &str, name: &str, document: &str) {
+        if let Ok(mut p) = self.policies.write() {
+            p.inline
+                .entry(entity_id.to_owned())
+                .or_default()
+                .insert(name.to_owned(), document.to_owned());
+        }
+    }
+
+    pub fn remove_inline(&self, entity_id: &str, name: &str) {
+        if let Ok(mut p) = self.policies.write() {
+            if let Some(m) = p.inline.get_mut(entity_id) {
+                m.remove(name);
+                if m.is_empty() {
+                    p.inline.remove(entity_id);
+                }
+            }
+        }
+    }
+
+    /// An entity's inline policies as (name, document), in name order.
+    pub fn inline_of(&self, entity_id: &str) -> Vec<(String, String)> {
+        self.policies
+            .read()
+            .ok()
+            .and_then(|p| {
+                p.inline
+                    .get(entity_id)
+                    .map(|m| m.iter().map(|(n, d)| (n.clone(), d.clone())).collect())
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn inline_document(&self, entity_id: &str, name: &str) -> Option<String> {
+        let p = self.policies.read().ok()?;
+        p.inline.get(entity_id)?.get(name).cloned()
+    }
+
+    pub fn attach(&self, a: Attachment) {
+        if let Ok(mut p) = self.policies.write() {
+            let added = p
+                .attached
+                .entry(a.entity_id)
+                .or_default()
+                .insert((a.attached, a.policy_arn.clone()));
+            if added {
+                *p.counts.entry((a.account, a.policy_arn)).or_default() += 1;
+            }
+        }
+    }
+
+    pub fn detach(&self, account: &str, entity_id: &str, policy_arn: &str) {
+        if let Ok(mut p) = self.policies.write() {
+            let mut removed = false;
+            if let Some(set) = p.attached.get_mut(entity_id) {
+                let before = set.len();
+                set.retain(|(_, arn)| arn != policy_arn);
+                removed = set.len() < before;
+                if set.is_empty() {
+                    p.attached.remove(entity_id);
+                }
+            }
+            if removed {
+                let key = (account.to_owned(), policy_arn.to_owned());
+                if let Some(n) = p.counts.get_mut(&key) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        p.counts.remove(&key);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The managed policies attached to an entity, in attachment order.
+    pub fn attached_of(&self, entity_id: &str) -> Vec<String> {
+        self.policies
+            .read()
+            .ok()
+            .and_then(|p| {
+                p.attached
+                    .get(entity_id)
+                    .map(|set| set.iter().map(|(_, arn)| arn.clone()).collect())
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many entities of `account` a policy is attached to.
+    pub fn attachment_count(&self, account: &str, policy_arn: &str) -> usize {
+        self.policies
+            .read()
+            .ok()
+            .and_then(|p| {
+                p.counts
+                    .get(&(account.to_owned(), policy_arn.to_owned()))
+                    .copied()
+            })
+            .unwrap_or(0)
+    }
+
+    /// Attachments per policy ARN in `account`.
+    pub fn attachment_counts(&self, account: &str) -> Vec<(String, usize)> {
+        self.policies
+            .read()
+            .map(|p| {
+                p.counts
+                    .iter()
+                    .filter(|((a, _), _)| a == account)
+                    .map(|((_, arn), n)| (arn.clone(), *n))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Replaces every inline policy (entity id, name, document) and attachment (at open).
+    pub fn replace_policies(
+        &self,
+        inline: Vec<(String, String, String)>,
+        attached: Vec<Attachment>,
+    ) {
+        if let Ok(mut p) = self.policies.write() {
+            *p = EntityPolicies::default();
+        }
+        for (id, name, doc) in inline {
+            self.put_inline(&id, &name, &doc);
+        }
+        for a in attached {
+            self.attach(a);
+        }
+    }
+
     pub fn add_member(&self, group_id: &str, user_id: &str) {
         if let Ok(mut m) = self.memberships.write() {
             m.by_group.insert((group_id.to_owned(), user_id.to_owned()));
@@ -293,6 +446,7 @@ impl Model {
         self.roles.replace(Vec::new());
         self.groups.replace(Vec::new());
         self.replace_members(Vec::new());
+        self.replace_policies(Vec::new(), Vec::new());
     }
 }
 
@@ -372,8 +526,33 @@ mod tests {
         m.remove_member("g", "c");
         assert_eq!(names(m.members_of("g")), ["alice"]);
         assert!(m.groups_of("c").is_empty());
+        m.put_inline("g", "b-policy", "{}");
+        m.put_inline("g", "a-policy", "{\"v\":1}");
+        m.put_inline("g", "a-policy", "{\"v\":2}");
+        let inline = m.inline_of("g");
+        assert_eq!(inline.len(), 2);
+        assert_eq!(inline[0], ("a-policy".to_owned(), "{\"v\":2}".to_owned()));
+        m.remove_inline("g", "b-policy");
+        assert_eq!(m.inline_of("g").len(), 1);
+        let attach = |id: &str, arn: &str, at: i64| Attachment {
+            account: "1".into(),
+            entity_id: id.into(),
+            policy_arn: arn.into(),
+            attached: at,
+        };
+        m.attach(attach("g", "arn:z", 1));
+        m.attach(attach("g", "arn:a", 2));
+        m.attach(attach("c", "arn:z", 3));
+        m.attach(attach("c", "arn:z", 3));
+        assert_eq!(m.attached_of("g"), ["arn:z", "arn:a"]);
+        assert_eq!(m.attachment_count("1", "arn:z"), 2);
+        m.detach("1", "c", "arn:z");
+        m.detach("1", "c", "arn:z");
+        assert_eq!(m.attachment_count("1", "arn:z"), 1);
+        assert_eq!(m.attachment_count("2", "arn:z"), 0);
         m.clear();
         assert!(m.users.page("1", "/", None, 10).is_empty());
         assert!(m.members_of("g").is_empty());
+        assert!(m.attached_of("g").is_empty() && m.inline_of("g").is_empty());
     }
 }
