@@ -645,3 +645,158 @@ async fn attachments_and_inline_policies_in_the_model_agree_with_the_database() 
     );
     reloaded.stop().await;
 }
+
+/// Every customer managed policy with its versions, default, tags and attachment count.
+async fn managed_snapshot(server: &Server) -> Vec<String> {
+    let iam = common::iam(server);
+    let mut out = Vec::new();
+    let local = iam
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+        .max_items(1000)
+        .send()
+        .await
+        .unwrap();
+    for p in local.policies() {
+        let arn = p.arn().unwrap();
+        let got = iam.get_policy().policy_arn(arn).send().await.unwrap();
+        let got = got.policy().unwrap();
+        let tags: Vec<String> = got
+            .tags()
+            .iter()
+            .map(|t| format!("{}={}", t.key(), t.value()))
+            .collect();
+        let mut versions = Vec::new();
+        for v in iam
+            .list_policy_versions()
+            .policy_arn(arn)
+            .send()
+            .await
+            .unwrap()
+            .versions()
+        {
+            let id = v.version_id().unwrap();
+            let doc = iam
+                .get_policy_version()
+                .policy_arn(arn)
+                .version_id(id)
+                .send()
+                .await
+                .unwrap()
+                .policy_version
+                .unwrap()
+                .document
+                .unwrap();
+            versions.push(format!("{id}:{}:{doc}", v.is_default_version()));
+        }
+        out.push(format!(
+            "{arn} {:?} {:?} {:?} {tags:?} {versions:?}",
+            got.default_version_id(),
+            got.attachment_count(),
+            got.update_date()
+        ));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn managed_policies_in_the_model_agree_with_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("managed.db");
+    let server = start_on(&db).await;
+    let iam = common::iam(&server);
+    iam.create_user().user_name("holder").send().await.unwrap();
+    let doc = |n: usize| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:Get{n}","Resource":"*"}}]}}"#
+        )
+    };
+    for n in 0..8 {
+        iam.create_policy()
+            .policy_name(format!("mp{n}"))
+            .policy_document(doc(n))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for w in 0..6 {
+        let iam = iam.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..8 {
+                let arn = format!("arn:aws:iam::000000000000:policy/mp{n}");
+                let created = iam
+                    .create_policy_version()
+                    .policy_arn(&arn)
+                    .policy_document(doc(w * 10 + n))
+                    .set_as_default(w % 2 == 0)
+                    .send()
+                    .await
+                    .ok()
+                    .and_then(|o| o.policy_version)
+                    .and_then(|v| v.version_id);
+                let _ = match (w + n) % 4 {
+                    0 => iam
+                        .tag_policy()
+                        .policy_arn(&arn)
+                        .tags(
+                            aws_sdk_iam::types::Tag::builder()
+                                .key("w")
+                                .value(w.to_string())
+                                .build()
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .is_ok(),
+                    1 => match created {
+                        Some(v) => iam
+                            .delete_policy_version()
+                            .policy_arn(&arn)
+                            .version_id(v)
+                            .send()
+                            .await
+                            .is_ok(),
+                        None => false,
+                    },
+                    2 => iam
+                        .set_default_policy_version()
+                        .policy_arn(&arn)
+                        .version_id("v1")
+                        .send()
+                        .await
+                        .is_ok(),
+                    _ => iam
+                        .attach_user_policy()
+                        .user_name("holder")
+                        .policy_arn(&arn)
+                        .send()
+                        .await
+                        .is_ok(),
+                };
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    // The last write to each policy decides what the model must show.
+    for n in 0..8 {
+        iam.set_default_policy_version()
+            .policy_arn(format!("arn:aws:iam::000000000000:policy/mp{n}"))
+            .version_id("v1")
+            .send()
+            .await
+            .unwrap();
+    }
+    let live = managed_snapshot(&server).await;
+    assert_eq!(live.len(), 8);
+    server.stop().await;
+    let reloaded = start_on(&db).await;
+    assert_eq!(
+        managed_snapshot(&reloaded).await,
+        live,
+        "the model matches the database"
+    );
+    reloaded.stop().await;
+}

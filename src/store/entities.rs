@@ -107,7 +107,7 @@ pub(super) fn role_row(r: &SqliteRow) -> RoleRec {
     }
 }
 
-fn policy_row(r: &SqliteRow) -> PolicyRec {
+pub(super) fn policy_row(r: &SqliteRow) -> PolicyRec {
     PolicyRec {
         policy_id: r.get("policy_id"),
         account_id: r.get("account_id"),
@@ -122,7 +122,7 @@ fn policy_row(r: &SqliteRow) -> PolicyRec {
     }
 }
 
-const POLICY_COLUMNS: &str = "p.policy_id, p.account_id, p.name, p.path, p.arn, p.description, p.default_version_id, p.create_date, p.update_date, \
+pub(super) const POLICY_COLUMNS: &str = "p.policy_id, p.account_id, p.name, p.path, p.arn, p.description, p.default_version_id, p.create_date, p.update_date, \
      (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.arn) AS attachment_count";
 
 fn no_such_user(name: &str) -> StoreError {
@@ -200,21 +200,78 @@ pub(super) async fn role_entry_in(
     .await
 }
 
-/// The user or role `id` as the transaction sees it, put in the model once committed.
-async fn principal_entry_in(
+/// A customer managed policy with its tags and versions (newest first) as the transaction
+/// sees it: `None` when there is no such policy.
+type ManagedState = Option<(Entry<PolicyRec>, Vec<PolicyVersionRec>)>;
+
+pub(super) async fn managed_state_in(
     tx: &mut Tx<'_>,
-    id: &str,
-) -> StoreResult<(Option<UserEntry>, Option<RoleEntry>)> {
-    Ok((user_entry_in(tx, id).await?, role_entry_in(tx, id).await?))
+    policy_id: &str,
+) -> StoreResult<ManagedState> {
+    let select = format!("SELECT {POLICY_COLUMNS} FROM policies p WHERE p.policy_id = ?");
+    let Some(entry) = entry_in(tx, &select, policy_row, policy_id).await? else {
+        return Ok(None);
+    };
+    let versions = versions_in(tx, policy_id).await?;
+    Ok(Some((entry, versions)))
+}
+
+/// A policy's versions, newest first (`is_default` is decided when read).
+pub(super) async fn versions_in(
+    tx: &mut Tx<'_>,
+    policy_id: &str,
+) -> StoreResult<Vec<PolicyVersionRec>> {
+    Ok(sqlx::query(
+        "SELECT version_id, document, create_date FROM policy_versions WHERE policy_id = ? ORDER BY number DESC",
+    )
+    .bind(policy_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| PolicyVersionRec {
+        version_id: r.get(0),
+        document: r.get(1),
+        is_default: false,
+        create_date: from_ts(r.get(2)),
+    })
+    .collect())
+}
+
+/// Puts what [`managed_state_in`] read into the model, or takes the policy out.
+fn put_managed_state(m: &Model, policy_id: &str, state: ManagedState) {
+    match state {
+        Some((entry, versions)) => m.put_managed(entry, versions),
+        None => m.remove_managed(policy_id),
+    }
+}
+
+/// The user, role or customer managed policy `id` as the transaction sees it.
+struct ModelEntity {
+    user: Option<UserEntry>,
+    role: Option<RoleEntry>,
+    managed: ManagedState,
+}
+
+/// Reads the user, role or customer managed policy `id` (tagged, or given a boundary) inside
+/// the transaction, to be put in the model once committed.
+async fn principal_entry_in(tx: &mut Tx<'_>, id: &str) -> StoreResult<ModelEntity> {
+    Ok(ModelEntity {
+        user: user_entry_in(tx, id).await?,
+        role: role_entry_in(tx, id).await?,
+        managed: managed_state_in(tx, id).await?,
+    })
 }
 
 /// Puts what [`principal_entry_in`] read into the model.
-fn put_principal(m: &Model, (user, role): (Option<UserEntry>, Option<RoleEntry>)) {
-    if let Some(u) = user {
+fn put_principal(m: &Model, e: ModelEntity) {
+    if let Some(u) = e.user {
         m.users.put(u);
     }
-    if let Some(r) = role {
+    if let Some(r) = e.role {
         m.roles.put(r);
+    }
+    if let Some((entry, versions)) = e.managed {
+        m.put_managed(entry, versions);
     }
 }
 
@@ -1334,7 +1391,9 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         insert_tags(&mut tx, &id, tags).await?;
-        tx.commit().await?;
+        let state = managed_state_in(&mut tx, &id).await?;
+        self.commit_applying(tx, |m| put_managed_state(m, &id, state))
+            .await?;
         Ok(PolicyRec {
             policy_id: id,
             account_id: account.to_owned(),
@@ -1349,15 +1408,12 @@ impl Store {
         })
     }
 
+    /// A customer managed policy by ARN, from the read model.
     pub async fn policy(&self, arn: &str) -> StoreResult<PolicyRec> {
-        sqlx::query(&format!(
-            "SELECT {POLICY_COLUMNS} FROM policies p WHERE p.arn = ?"
-        ))
-        .bind(arn)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| policy_row(&r))
-        .ok_or_else(|| no_such_policy(arn))
+        self.model()
+            .managed_by_arn(arn)
+            .map(|e| e.rec)
+            .ok_or_else(|| no_such_policy(arn))
     }
 
     /// Customer managed policies of an account, by name.
@@ -1367,17 +1423,17 @@ impl Store {
         path_prefix: &str,
         only_attached: bool,
     ) -> StoreResult<Vec<PolicyRec>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {POLICY_COLUMNS} FROM policies p WHERE p.account_id = ? AND substr(p.path, 1, length(?)) = ? ORDER BY p.name_key"
-        ))
-        .bind(account)
-        .bind(path_prefix)
-        .bind(path_prefix)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
+        let model = self.model();
+        Ok(model
+            .managed
+            .page(account, path_prefix, None, usize::MAX)
             .iter()
-            .map(policy_row)
+            .map(|p| {
+                let mut rec = p.rec.clone();
+                rec.attachment_count =
+                    i64::try_from(model.attachment_count(account, &rec.arn)).unwrap_or(i64::MAX);
+                rec
+            })
             .filter(|p| !only_attached || p.attachment_count > 0)
             .collect())
     }
@@ -1416,28 +1472,13 @@ impl Store {
             .bind(&id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        self.commit_applying(tx, |m| m.remove_managed(&id)).await?;
         Ok(())
     }
 
     pub async fn policy_versions(&self, arn: &str) -> StoreResult<Vec<PolicyVersionRec>> {
         let p = self.policy(arn).await?;
-        let rows = sqlx::query("SELECT version_id, document, create_date FROM policy_versions WHERE policy_id = ? ORDER BY number DESC")
-            .bind(&p.policy_id)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let version_id: String = r.get(0);
-                PolicyVersionRec {
-                    is_default: version_id == p.default_version_id,
-                    version_id,
-                    document: r.get(1),
-                    create_date: from_ts(r.get(2)),
-                }
-            })
-            .collect())
+        Ok(self.model().versions_of(&p))
     }
 
     pub async fn policy_version(
@@ -1500,7 +1541,9 @@ impl Store {
             .bind(&id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        let state = managed_state_in(&mut tx, &id).await?;
+        self.commit_applying(tx, |m| put_managed_state(m, &id, state))
+            .await?;
         Ok(PolicyVersionRec {
             version_id,
             document: document.to_owned(),
@@ -1550,7 +1593,9 @@ impl Store {
             .bind(version_id)
             .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
+        let state = managed_state_in(&mut tx, &policy_id).await?;
+        self.commit_applying(tx, |m| put_managed_state(m, &policy_id, state))
+            .await?;
         Ok(())
     }
 
@@ -1570,7 +1615,9 @@ impl Store {
         .bind(&policy_id)
         .execute(&mut **tx)
         .await?;
-        tx.commit().await?;
+        let state = managed_state_in(&mut tx, &policy_id).await?;
+        self.commit_applying(tx, |m| put_managed_state(m, &policy_id, state))
+            .await?;
         Ok(())
     }
 

@@ -213,6 +213,8 @@ impl Store {
         )
         .collect();
         store.model.replace_policies(inline, attached);
+        let managed = store.load_managed().await?;
+        store.model.replace_managed(managed);
         store.load_sessions(None).await?;
         Ok(store)
     }
@@ -290,6 +292,24 @@ impl Store {
                 model::Entry { rec, tags }
             })
             .collect())
+    }
+
+    /// Every customer managed policy with its tags and versions, for the read model.
+    async fn load_managed(&self) -> Result<Vec<(model::Entry<PolicyRec>, Vec<PolicyVersionRec>)>> {
+        let mut tx = self.read().await?;
+        let ids: Vec<String> = sqlx::query_scalar("SELECT policy_id FROM policies")
+            .fetch_all(&mut **tx)
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            match entities::managed_state_in(&mut tx, &id).await {
+                Ok(Some(state)) => out.push(state),
+                Ok(None) => {}
+                Err(StoreError::Db(e)) => return Err(e),
+                Err(e) => return Err(sqlx::Error::Protocol(e.to_string())),
+            }
+        }
+        Ok(out)
     }
 
     /// The number of write transactions committed since the store opened. Whatever is derived

@@ -2,10 +2,11 @@
 //! It is loaded from the database when the store opens, and a write changes it only after its
 //! transaction commits, in commit order (see [`super::Store::commit_applying`]).
 //!
-//! It holds users, roles and groups (with their tags and group memberships), and their inline
-//! policies and managed policy attachments, so far; the other families still read from SQLite.
+//! It holds users, roles, groups and customer managed policies (with their tags, group
+//! memberships, policy versions), and the inline policies and managed policy attachments of
+//! users, groups and roles, so far; the other families still read from SQLite.
 
-use super::records::{GroupRec, RoleRec, Tag, UserRec};
+use super::records::{GroupRec, PolicyRec, PolicyVersionRec, RoleRec, Tag, UserRec};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 
@@ -60,6 +61,21 @@ impl Named for RoleRec {
 impl Named for GroupRec {
     fn id(&self) -> &str {
         &self.group_id
+    }
+    fn account(&self) -> &str {
+        &self.account_id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl Named for PolicyRec {
+    fn id(&self) -> &str {
+        &self.policy_id
     }
     fn account(&self) -> &str {
         &self.account_id
@@ -248,6 +264,10 @@ pub struct Model {
     pub groups: Family<GroupRec>,
     memberships: RwLock<Memberships>,
     policies: RwLock<EntityPolicies>,
+    /// Customer managed policies (their `attachment_count` is filled in when read).
+    pub managed: Family<PolicyRec>,
+    /// A customer managed policy's versions, newest first, by policy id.
+    versions: RwLock<HashMap<String, Vec<PolicyVersionRec>>>,
 }
 
 impl Model {
@@ -366,6 +386,65 @@ impl Model {
             .unwrap_or_default()
     }
 
+    /// Adds or replaces a customer managed policy with all its versions.
+    pub fn put_managed(&self, entry: Entry<PolicyRec>, versions: Vec<PolicyVersionRec>) {
+        if let Ok(mut v) = self.versions.write() {
+            v.insert(entry.rec.policy_id.clone(), versions);
+        }
+        self.managed.put(entry);
+    }
+
+    pub fn remove_managed(&self, policy_id: &str) {
+        if let Ok(mut v) = self.versions.write() {
+            v.remove(policy_id);
+        }
+        self.managed.remove(policy_id);
+    }
+
+    /// A customer managed policy by ARN, with its current attachment count.
+    pub fn managed_by_arn(&self, arn: &str) -> Option<Entry<PolicyRec>> {
+        let (account, name) = arn
+            .strip_prefix("arn:aws:iam::")
+            .and_then(|rest| rest.split_once(':'))
+            .and_then(|(account, res)| Some((account, res.rsplit_once('/')?.1)))?;
+        let found = self
+            .managed
+            .get(account, name)
+            .filter(|p| p.rec.arn == arn)?;
+        let mut entry = (*found).clone();
+        entry.rec.attachment_count =
+            i64::try_from(self.attachment_count(account, arn)).unwrap_or(i64::MAX);
+        Some(entry)
+    }
+
+    /// A customer managed policy's versions, newest first, with `is_default` as of now.
+    pub fn versions_of(&self, policy: &PolicyRec) -> Vec<PolicyVersionRec> {
+        let Ok(v) = self.versions.read() else {
+            return Vec::new();
+        };
+        v.get(&policy.policy_id)
+            .map(|list| {
+                list.iter()
+                    .map(|ver| PolicyVersionRec {
+                        is_default: ver.version_id == policy.default_version_id,
+                        ..ver.clone()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Replaces every customer managed policy and its versions (at open).
+    pub fn replace_managed(&self, policies: Vec<(Entry<PolicyRec>, Vec<PolicyVersionRec>)>) {
+        if let Ok(mut v) = self.versions.write() {
+            v.clear();
+        }
+        self.managed.replace(Vec::new());
+        for (entry, versions) in policies {
+            self.put_managed(entry, versions);
+        }
+    }
+
     /// Replaces every inline policy (entity id, name, document) and attachment (at open).
     pub fn replace_policies(
         &self,
@@ -438,6 +517,7 @@ impl Model {
             .by_id(id)
             .map(|u| u.tags.clone())
             .or_else(|| self.roles.by_id(id).map(|r| r.tags.clone()))
+            .or_else(|| self.managed.by_id(id).map(|p| p.tags.clone()))
     }
 
     /// Empties every family.
@@ -447,6 +527,7 @@ impl Model {
         self.groups.replace(Vec::new());
         self.replace_members(Vec::new());
         self.replace_policies(Vec::new(), Vec::new());
+        self.replace_managed(Vec::new());
     }
 }
 
