@@ -800,3 +800,66 @@ async fn managed_policies_in_the_model_agree_with_the_database() {
     );
     reloaded.stop().await;
 }
+
+#[tokio::test]
+async fn boundary_usage_counts_follow_the_writes() {
+    let server = common::start().await;
+    let iam = common::iam(&server);
+    let arn = "arn:aws:iam::aws:policy/PowerUserAccess";
+    iam.create_user()
+        .user_name("b1")
+        .permissions_boundary(arn)
+        .send()
+        .await
+        .unwrap();
+    iam.create_role()
+        .role_name("b2")
+        .assume_role_policy_document(common::trust("arn:aws:iam::000000000000:root"))
+        .send()
+        .await
+        .unwrap();
+    iam.put_role_permissions_boundary()
+        .role_name("b2")
+        .permissions_boundary(arn)
+        .send()
+        .await
+        .unwrap();
+    let usage = |iam: aws_sdk_iam::Client| async move {
+        let listed = iam
+            .list_policies()
+            .policy_usage_filter(aws_sdk_iam::types::PolicyUsageType::PermissionsBoundary)
+            .send()
+            .await
+            .unwrap();
+        let got = iam.get_policy().policy_arn(arn).send().await.unwrap();
+        (
+            listed
+                .policies()
+                .iter()
+                .map(|p| {
+                    (
+                        p.policy_name().unwrap().to_owned(),
+                        p.permissions_boundary_usage_count(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+            got.policy().unwrap().permissions_boundary_usage_count(),
+        )
+    };
+    assert_eq!(
+        usage(iam.clone()).await,
+        (vec![("PowerUserAccess".to_owned(), Some(2))], Some(2))
+    );
+    iam.delete_user_permissions_boundary()
+        .user_name("b1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        usage(iam.clone()).await,
+        (vec![("PowerUserAccess".to_owned(), Some(1))], Some(1))
+    );
+    iam.delete_role().role_name("b2").send().await.unwrap();
+    assert_eq!(usage(iam.clone()).await, (vec![], Some(0)));
+    server.stop().await;
+}

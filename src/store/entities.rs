@@ -1857,17 +1857,17 @@ impl Store {
         &self,
         account: &str,
     ) -> StoreResult<std::collections::HashMap<String, i64>> {
-        let rows = sqlx::query(
-            "SELECT permissions_boundary, COUNT(*) FROM ( \
-               SELECT permissions_boundary FROM users WHERE account_id = ? AND permissions_boundary IS NOT NULL \
-               UNION ALL SELECT permissions_boundary FROM roles WHERE account_id = ? AND permissions_boundary IS NOT NULL) \
-             GROUP BY permissions_boundary",
-        )
-        .bind(account)
-        .bind(account)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        let model = self.model();
+        let mut out: std::collections::HashMap<String, i64> = Default::default();
+        for (arn, n) in model
+            .users
+            .boundary_counts(account)
+            .into_iter()
+            .chain(model.roles.boundary_counts(account))
+        {
+            *out.entry(arn).or_default() += i64::try_from(n).unwrap_or(i64::MAX);
+        }
+        Ok(out)
     }
 
     /// Sets or removes (`None`) the permissions boundary of a user or role.

@@ -26,9 +26,16 @@ pub trait Named {
     fn account(&self) -> &str;
     fn name(&self) -> &str;
     fn path(&self) -> &str;
+    /// The permissions boundary, for users and roles.
+    fn boundary(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl Named for UserRec {
+    fn boundary(&self) -> Option<&str> {
+        self.permissions_boundary.as_deref()
+    }
     fn id(&self) -> &str {
         &self.user_id
     }
@@ -44,6 +51,9 @@ impl Named for UserRec {
 }
 
 impl Named for RoleRec {
+    fn boundary(&self) -> Option<&str> {
+        self.permissions_boundary.as_deref()
+    }
     fn id(&self) -> &str {
         &self.role_id
     }
@@ -106,6 +116,8 @@ struct FamilyState<R> {
     keys: HashMap<String, NameKey>,
     /// Entries per account, for quotas.
     counts: HashMap<String, usize>,
+    /// Entries per account and permissions boundary ARN.
+    boundaries: HashMap<(String, String), usize>,
 }
 
 impl<R> Default for FamilyState<R> {
@@ -114,26 +126,49 @@ impl<R> Default for FamilyState<R> {
             by_name: BTreeMap::new(),
             keys: HashMap::new(),
             counts: HashMap::new(),
+            boundaries: HashMap::new(),
         }
     }
 }
 
-impl<R> FamilyState<R> {
+impl<R: Named> FamilyState<R> {
     fn insert(&mut self, id: String, key: NameKey, entry: Arc<Entry<R>>) {
-        match self.keys.insert(id, key.clone()) {
-            Some(old) => {
-                self.by_name.remove(&old);
+        let old = match self.keys.insert(id, key.clone()) {
+            Some(old) => self.by_name.remove(&old),
+            None => {
+                *self.counts.entry(key.0.clone()).or_default() += 1;
+                None
             }
-            None => *self.counts.entry(key.0.clone()).or_default() += 1,
+        };
+        if let Some(old) = old {
+            self.count_boundary(&old.rec, false);
         }
+        self.count_boundary(&entry.rec, true);
         self.by_name.insert(key, entry);
     }
 
     fn remove(&mut self, id: &str) {
         if let Some(key) = self.keys.remove(id) {
-            self.by_name.remove(&key);
+            if let Some(old) = self.by_name.remove(&key) {
+                self.count_boundary(&old.rec, false);
+            }
             if let Some(n) = self.counts.get_mut(&key.0) {
                 *n = n.saturating_sub(1);
+            }
+        }
+    }
+
+    fn count_boundary(&mut self, rec: &R, add: bool) {
+        let Some(arn) = rec.boundary() else {
+            return;
+        };
+        let key = (rec.account().to_owned(), arn.to_owned());
+        if add {
+            *self.boundaries.entry(key).or_default() += 1;
+        } else if let Some(n) = self.boundaries.get_mut(&key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.boundaries.remove(&key);
             }
         }
     }
@@ -180,6 +215,20 @@ impl<R: Named> Family<R> {
             .take(limit)
             .map(|(_, e)| e.clone())
             .collect()
+    }
+
+    /// How many entries of `account` use each permissions boundary.
+    pub fn boundary_counts(&self, account: &str) -> Vec<(String, usize)> {
+        self.state
+            .read()
+            .map(|s| {
+                s.boundaries
+                    .iter()
+                    .filter(|((a, _), _)| a == account)
+                    .map(|((_, arn), n)| (arn.clone(), *n))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// How many entries `account` has.
@@ -586,6 +635,15 @@ mod tests {
         assert_eq!(m.users.by_id("c").unwrap().rec.name, "Zed");
         assert_eq!(m.tags("c").unwrap().len(), 1);
         assert_eq!((m.users.count("1"), m.users.count("2")), (3, 1));
+        // Boundary usage follows puts, replacements and removals.
+        let mut bounded = user("1", "a", "Carol", "/");
+        bounded.rec.permissions_boundary = Some("arn:b".into());
+        m.users.put(bounded.clone());
+        assert_eq!(m.users.boundary_counts("1"), [("arn:b".to_owned(), 1)]);
+        m.users.put(bounded);
+        assert_eq!(m.users.boundary_counts("1"), [("arn:b".to_owned(), 1)]);
+        m.users.put(user("1", "a", "Carol", "/"));
+        assert!(m.users.boundary_counts("1").is_empty());
         m.users.remove("a");
         assert_eq!(names(m.users.page("1", "/", None, 10)), ["alice", "Zed"]);
         assert_eq!(m.users.count("1"), 2);
