@@ -170,34 +170,6 @@ async fn role_in_other_account(server: &Server, trusted: &str) -> String {
     role.role().unwrap().arn().to_owned()
 }
 
-/// A user of the default account with `policy` inline (or none) and a key.
-async fn caller(server: &Server, name: &str, policy: Option<String>) -> Creds {
-    let iam = iam(server);
-    iam.create_user().user_name(name).send().await.unwrap();
-    if let Some(p) = policy {
-        iam.put_user_policy()
-            .user_name(name)
-            .policy_name("p")
-            .policy_document(p)
-            .send()
-            .await
-            .unwrap();
-    }
-    let k = iam
-        .create_access_key()
-        .user_name(name)
-        .send()
-        .await
-        .unwrap()
-        .access_key
-        .unwrap();
-    Creds {
-        key: k.access_key_id,
-        secret: k.secret_access_key,
-        token: None,
-    }
-}
-
 fn may_assume(role_arn: &str) -> String {
     serde_json::json!({
         "Version": "2012-10-17",
@@ -218,7 +190,7 @@ async fn cross_account_assume_role_needs_both_sides() {
     let role_arn = role_in_other_account(&server, "arn:aws:iam::000000000000:root").await;
 
     // The trust policy trusts the account, but the caller's account does not allow it.
-    let nobody = caller(&server, "nobody", None).await;
+    let nobody = common::user_with_policy(&server, "nobody", None).await;
     let got = failure(
         nobody
             .sts(&server)
@@ -236,7 +208,7 @@ async fn cross_account_assume_role_needs_both_sides() {
     assert_eq!(got.message, assume_denied("nobody", &role_arn));
 
     // Both sides allow: the session acts in the role's account.
-    let alice = caller(&server, "alice", Some(may_assume(&role_arn))).await;
+    let alice = common::user_with_policy(&server, "alice", Some(may_assume(&role_arn))).await;
     let out = alice
         .sts(&server)
         .assume_role()
@@ -295,8 +267,8 @@ async fn cross_account_assume_role_refused_when_the_trust_policy_does_not_name_t
         "Invalid principal in policy: \"AWS\":\"arn:aws:iam::000000000000:user/bob\""
     );
     let role_arn = "arn:aws:iam::222222222222:role/shared";
-    let bob = caller(&server, "bob", Some(may_assume(role_arn))).await;
-    let alice = caller(&server, "alice", Some(may_assume(role_arn))).await;
+    let bob = common::user_with_policy(&server, "bob", Some(may_assume(role_arn))).await;
+    let alice = common::user_with_policy(&server, "alice", Some(may_assume(role_arn))).await;
     role_in_other_account(&server, "arn:aws:iam::000000000000:user/bob").await;
     // The caller's own account allows it, the role's trust policy does not.
     let got = failure(

@@ -3,41 +3,14 @@
 
 mod common;
 
-use common::{failure, temporary, Creds, RawRequest, Signing};
+use common::user_with_policy as user;
+use common::{failure, temporary, RawRequest, Signing};
 use iamlocal::{Config, Server};
 
 const ACCOUNT: &str = "000000000000";
 
 fn policy(statements: serde_json::Value) -> String {
     serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
-}
-
-/// A user with one access key and the given inline policy (none when `None`).
-async fn user(server: &Server, name: &str, inline: Option<String>) -> Creds {
-    let iam = common::iam(server);
-    iam.create_user().user_name(name).send().await.unwrap();
-    if let Some(doc) = inline {
-        iam.put_user_policy()
-            .user_name(name)
-            .policy_name("p")
-            .policy_document(doc)
-            .send()
-            .await
-            .unwrap();
-    }
-    let k = iam
-        .create_access_key()
-        .user_name(name)
-        .send()
-        .await
-        .unwrap()
-        .access_key
-        .unwrap();
-    Creds {
-        key: k.access_key_id,
-        secret: k.secret_access_key,
-        token: None,
-    }
 }
 
 fn denied(user: &str, action: &str, resource: &str, reason: &str) -> String {

@@ -14,28 +14,7 @@ fn policy(statements: serde_json::Value) -> String {
 }
 
 async fn user(server: &Server, name: &str, inline: String) -> Creds {
-    let iam = common::iam(server);
-    iam.create_user().user_name(name).send().await.unwrap();
-    iam.put_user_policy()
-        .user_name(name)
-        .policy_name("p")
-        .policy_document(inline)
-        .send()
-        .await
-        .unwrap();
-    let k = iam
-        .create_access_key()
-        .user_name(name)
-        .send()
-        .await
-        .unwrap()
-        .access_key
-        .unwrap();
-    Creds {
-        key: k.access_key_id,
-        secret: k.secret_access_key,
-        token: None,
-    }
+    common::user_with_policy(server, name, Some(inline)).await
 }
 
 /// `ListUsers` signed by `creds` with extra headers; the HTTP status.

@@ -32,71 +32,35 @@ pub trait Named {
     }
 }
 
-impl Named for UserRec {
-    fn boundary(&self) -> Option<&str> {
-        self.permissions_boundary.as_deref()
-    }
-    fn id(&self) -> &str {
-        &self.user_id
-    }
-    fn account(&self) -> &str {
-        &self.account_id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn path(&self) -> &str {
-        &self.path
-    }
+/// `Named` for a row type: its id field, and its permissions boundary field if it has one.
+macro_rules! named {
+    ($rec:ty, $id:ident $(, boundary: $boundary:ident)?) => {
+        impl Named for $rec {
+            fn id(&self) -> &str {
+                &self.$id
+            }
+            fn account(&self) -> &str {
+                &self.account_id
+            }
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn path(&self) -> &str {
+                &self.path
+            }
+            $(
+                fn boundary(&self) -> Option<&str> {
+                    self.$boundary.as_deref()
+                }
+            )?
+        }
+    };
 }
 
-impl Named for RoleRec {
-    fn boundary(&self) -> Option<&str> {
-        self.permissions_boundary.as_deref()
-    }
-    fn id(&self) -> &str {
-        &self.role_id
-    }
-    fn account(&self) -> &str {
-        &self.account_id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn path(&self) -> &str {
-        &self.path
-    }
-}
-
-impl Named for GroupRec {
-    fn id(&self) -> &str {
-        &self.group_id
-    }
-    fn account(&self) -> &str {
-        &self.account_id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn path(&self) -> &str {
-        &self.path
-    }
-}
-
-impl Named for PolicyRec {
-    fn id(&self) -> &str {
-        &self.policy_id
-    }
-    fn account(&self) -> &str {
-        &self.account_id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn path(&self) -> &str {
-        &self.path
-    }
-}
+named!(UserRec, user_id, boundary: permissions_boundary);
+named!(RoleRec, role_id, boundary: permissions_boundary);
+named!(GroupRec, group_id);
+named!(PolicyRec, policy_id);
 
 /// Names are unique per account without regard to case; the key orders lists as IAM does.
 type NameKey = (String, String);

@@ -168,19 +168,26 @@ pub fn trust(principal_arn: &str) -> String {
 
 /// Creates a user at path `/` with an allow-all inline policy and one access key.
 pub async fn user_with_key(server: &Server, name: &str) -> Creds {
+    user_with_policy(server, name, Some(ALLOW_ALL.to_owned())).await
+}
+
+/// Creates a user at path `/` with `policy` inline (none when `None`) and one access key.
+pub async fn user_with_policy(server: &Server, name: &str, policy: Option<String>) -> Creds {
     let iam = iam(server);
     iam.create_user()
         .user_name(name)
         .send()
         .await
         .expect("CreateUser");
-    iam.put_user_policy()
-        .user_name(name)
-        .policy_name("all")
-        .policy_document(ALLOW_ALL)
-        .send()
-        .await
-        .expect("PutUserPolicy");
+    if let Some(doc) = policy {
+        iam.put_user_policy()
+            .user_name(name)
+            .policy_name("p")
+            .policy_document(doc)
+            .send()
+            .await
+            .expect("PutUserPolicy");
+    }
     let k = iam
         .create_access_key()
         .user_name(name)
