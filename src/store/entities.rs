@@ -535,13 +535,7 @@ impl Store {
 
     /// Users whose path starts with `path_prefix`, ordered by name.
     pub async fn users(&self, account: &str, path_prefix: &str) -> StoreResult<Vec<UserRec>> {
-        Ok(self
-            .model()
-            .users
-            .page(account, path_prefix, None, usize::MAX)
-            .iter()
-            .map(|u| u.rec.clone())
-            .collect())
+        Ok(self.users_page(account, path_prefix, None, usize::MAX))
     }
 
     /// Up to `limit` users whose path starts with `path_prefix`, in name order, from the first
@@ -556,10 +550,7 @@ impl Store {
     ) -> Vec<UserRec> {
         self.model()
             .users
-            .page(account, path_prefix, from, limit)
-            .iter()
-            .map(|u| u.rec.clone())
-            .collect()
+            .page_rows(account, path_prefix, from, limit)
     }
 
     pub async fn update_user(
@@ -812,10 +803,7 @@ impl Store {
     ) -> Vec<GroupRec> {
         self.model()
             .groups
-            .page(account, path_prefix, from, limit)
-            .iter()
-            .map(|g| g.rec.clone())
-            .collect()
+            .page_rows(account, path_prefix, from, limit)
     }
 
     /// The members of a group, in name order.
@@ -1238,10 +1226,7 @@ impl Store {
     ) -> Vec<RoleRec> {
         self.model()
             .roles
-            .page(account, path_prefix, from, limit)
-            .iter()
-            .map(|r| r.rec.clone())
-            .collect()
+            .page_rows(account, path_prefix, from, limit)
     }
 
     /// Updates the description and/or maximum session duration of a role.

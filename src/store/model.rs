@@ -204,6 +204,23 @@ impl<R: Named> Family<R> {
             .unwrap_or(0)
     }
 
+    /// The rows of [`Family::page`].
+    pub fn page_rows(
+        &self,
+        account: &str,
+        path_prefix: &str,
+        from: Option<&str>,
+        limit: usize,
+    ) -> Vec<R>
+    where
+        R: Clone,
+    {
+        self.page(account, path_prefix, from, limit)
+            .iter()
+            .map(|e| e.rec.clone())
+            .collect()
+    }
+
     /// Adds an entry, or replaces it (under its new name after a rename).
     pub fn put(&self, entry: Entry<R>) {
         let Ok(mut state) = self.state.write() else {
