@@ -270,6 +270,18 @@ impl Store {
         id_column: &str,
         row: fn(&sqlx::sqlite::SqliteRow) -> R,
     ) -> Result<Vec<model::Entry<R>>> {
+        let select = format!("SELECT * FROM {table}");
+        self.load_entries_with(&select, table, id_column, row).await
+    }
+
+    /// [`Store::load_entries`] with the rows read by `select`.
+    async fn load_entries_with<R: model::Named>(
+        &self,
+        select: &str,
+        table: &str,
+        id_column: &str,
+        row: fn(&sqlx::sqlite::SqliteRow) -> R,
+    ) -> Result<Vec<model::Entry<R>>> {
         let mut tags: std::collections::HashMap<String, Vec<Tag>> = Default::default();
         for r in sqlx::query(&format!(
             "SELECT t.entity_id, t.key, t.value FROM tags t JOIN {table} e ON e.{id_column} = t.entity_id ORDER BY t.entity_id, t.position"
@@ -282,7 +294,7 @@ impl Store {
                 value: r.get(2),
             });
         }
-        Ok(sqlx::query(&format!("SELECT * FROM {table}"))
+        Ok(sqlx::query(select)
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -294,22 +306,38 @@ impl Store {
             .collect())
     }
 
-    /// Every customer managed policy with its tags and versions, for the read model.
+    /// Every customer managed policy with its tags and versions, for the read model (three
+    /// queries, whatever the number of policies).
     async fn load_managed(&self) -> Result<Vec<(model::Entry<PolicyRec>, Vec<PolicyVersionRec>)>> {
-        let mut tx = self.read().await?;
-        let ids: Vec<String> = sqlx::query_scalar("SELECT policy_id FROM policies")
-            .fetch_all(&mut **tx)
-            .await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            match entities::managed_state_in(&mut tx, &id).await {
-                Ok(Some(state)) => out.push(state),
-                Ok(None) => {}
-                Err(StoreError::Db(e)) => return Err(e),
-                Err(e) => return Err(sqlx::Error::Protocol(e.to_string())),
-            }
+        let mut versions: std::collections::HashMap<String, Vec<PolicyVersionRec>> =
+            Default::default();
+        for r in sqlx::query(
+            "SELECT policy_id, version_id, document, create_date FROM policy_versions ORDER BY policy_id, number DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            versions
+                .entry(r.get(0))
+                .or_default()
+                .push(PolicyVersionRec {
+                    version_id: r.get(1),
+                    document: r.get(2),
+                    is_default: false,
+                    create_date: from_ts(r.get(3)),
+                });
         }
-        Ok(out)
+        let select = format!("SELECT {} FROM policies p", entities::POLICY_COLUMNS);
+        let entries = self
+            .load_entries_with(&select, "policies", "policy_id", entities::policy_row)
+            .await?;
+        Ok(entries
+            .into_iter()
+            .map(|e| {
+                let v = versions.remove(&e.rec.policy_id).unwrap_or_default();
+                (e, v)
+            })
+            .collect())
     }
 
     /// The number of write transactions committed since the store opened. Whatever is derived
