@@ -273,15 +273,14 @@ pub async fn list_policies(
                 });
             let customer = local
                 .iter()
-                .map(|p| Listed::Local(p, managed::list_key(&p.name, &p.arn)))
-                .filter(|l| l.key() >= from)
-                .filter(|l| match l {
-                    Listed::Local(p, _) => wanted(
+                .filter(|p| {
+                    wanted(
                         p.attachment_count,
                         boundaries.get(&p.arn).copied().unwrap_or(0),
-                    ),
-                    Listed::Aws(_) => true,
-                });
+                    )
+                })
+                .map(|p| Listed::Local(p, managed::list_key(&p.name, &p.arn)))
+                .filter(|l| l.key() >= from);
             merge_sorted(aws, customer, |a, b| a.key() <= b.key())
                 .take(n)
                 .collect()

@@ -97,6 +97,13 @@ impl SessionAttributes {
     pub fn has_policies(&self) -> bool {
         self.inline.is_some() || !self.arns.is_empty()
     }
+
+    /// The attributes to share between a session's credentials, or `None` when they set
+    /// nothing beyond the role (no policies, tags or source identity).
+    pub fn shared(self) -> Option<std::sync::Arc<SessionAttributes>> {
+        (self.has_policies() || !self.tags.is_empty() || self.source_identity.is_some())
+            .then(|| std::sync::Arc::new(self))
+    }
 }
 
 /// A secret that never shows itself in logs or `Debug` output.

@@ -122,8 +122,10 @@ pub(super) fn policy_row(r: &SqliteRow) -> PolicyRec {
     }
 }
 
+/// The columns of a policy row. Attachments are counted by the read model when a policy is
+/// read, so the row carries none.
 pub(super) const POLICY_COLUMNS: &str = "p.policy_id, p.account_id, p.name, p.path, p.arn, p.description, p.default_version_id, p.create_date, p.update_date, \
-     (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.arn) AS attachment_count";
+     0 AS attachment_count";
 
 fn no_such_user(name: &str) -> StoreError {
     StoreError::NoSuchEntity(format!("The user with name {name} cannot be found."))
@@ -1397,7 +1399,6 @@ impl Store {
     pub async fn policy(&self, arn: &str) -> StoreResult<PolicyRec> {
         self.model()
             .managed_by_arn(arn)
-            .map(|e| e.rec)
             .ok_or_else(|| no_such_policy(arn))
     }
 
@@ -1413,12 +1414,7 @@ impl Store {
             .managed
             .page(account, path_prefix, None, usize::MAX)
             .iter()
-            .map(|p| {
-                let mut rec = p.rec.clone();
-                rec.attachment_count =
-                    i64::try_from(model.attachment_count(account, &rec.arn)).unwrap_or(i64::MAX);
-                rec
-            })
+            .map(|p| model.counted(&p.rec))
             .filter(|p| !only_attached || p.attachment_count > 0)
             .collect())
     }
@@ -1688,7 +1684,6 @@ impl Store {
         Ok(())
     }
 
-    /// ARNs of the managed policies attached to an entity, in attachment order.
     /// The managed policies attached to an entity, in attachment order (unique ids never
     /// collide across entity types, so the type only documents the call).
     pub async fn attached_policies(

@@ -667,17 +667,14 @@ fn session_attributes(
     let tags: Vec<(String, String)> = tags
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
-    (inline.is_some() || !arns.is_empty() || !tags.is_empty() || source_identity.is_some()).then(
-        || {
-            std::sync::Arc::new(crate::identity::SessionAttributes {
-                inline,
-                arns,
-                tags,
-                transitive,
-                source_identity,
-            })
-        },
-    )
+    crate::identity::SessionAttributes {
+        inline,
+        arns,
+        tags,
+        transitive,
+        source_identity,
+    }
+    .shared()
 }
 
 /// The id of the user or role a credential acts as.

@@ -294,7 +294,7 @@ pub struct Model {
     pub groups: Family<GroupRec>,
     memberships: RwLock<Memberships>,
     policies: RwLock<EntityPolicies>,
-    /// Customer managed policies (their `attachment_count` is filled in when read).
+    /// Customer managed policies (their `attachment_count` is filled in by [`Model::counted`]).
     pub managed: Family<PolicyRec>,
     /// A customer managed policy's versions, newest first, by policy id.
     versions: RwLock<HashMap<String, Vec<PolicyVersionRec>>>,
@@ -432,19 +432,22 @@ impl Model {
     }
 
     /// A customer managed policy by ARN, with its current attachment count.
-    pub fn managed_by_arn(&self, arn: &str) -> Option<Entry<PolicyRec>> {
-        let (account, name) = arn
-            .strip_prefix("arn:aws:iam::")
-            .and_then(|rest| rest.split_once(':'))
-            .and_then(|(account, res)| Some((account, res.rsplit_once('/')?.1)))?;
+    pub fn managed_by_arn(&self, arn: &str) -> Option<PolicyRec> {
+        let parsed = crate::identity::Arn::parse(arn)?;
         let found = self
             .managed
-            .get(account, name)
+            .get(parsed.account(), parsed.name())
             .filter(|p| p.rec.arn == arn)?;
-        let mut entry = (*found).clone();
-        entry.rec.attachment_count =
-            i64::try_from(self.attachment_count(account, arn)).unwrap_or(i64::MAX);
-        Some(entry)
+        Some(self.counted(&found.rec))
+    }
+
+    /// A customer managed policy row with its current attachment count.
+    pub fn counted(&self, policy: &PolicyRec) -> PolicyRec {
+        PolicyRec {
+            attachment_count: i64::try_from(self.attachment_count(&policy.account_id, &policy.arn))
+                .unwrap_or(i64::MAX),
+            ..policy.clone()
+        }
     }
 
     /// A customer managed policy's versions, newest first, with `is_default` as of now.

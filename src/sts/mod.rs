@@ -269,17 +269,14 @@ fn session_attributes(
         .flatten()
         .filter_map(|p| p.arn.clone())
         .collect();
-    (i.policy.is_some() || !arns.is_empty() || !tags.is_empty() || source_identity.is_some()).then(
-        || {
-            std::sync::Arc::new(crate::identity::SessionAttributes {
-                inline: i.policy.clone(),
-                arns,
-                tags,
-                transitive,
-                source_identity,
-            })
-        },
-    )
+    crate::identity::SessionAttributes {
+        inline: i.policy.clone(),
+        arns,
+        tags,
+        transitive,
+        source_identity,
+    }
+    .shared()
 }
 
 /// The source identity a chained session keeps from the session that assumed it.
