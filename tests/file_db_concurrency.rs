@@ -4,17 +4,9 @@
 
 mod common;
 
-use common::failure;
-use iamlocal::{Config, Server};
+use common::start_on;
 
-async fn start_on(db: &std::path::Path) -> Server {
-    Server::start(Config {
-        db: db.to_str().expect("UTF-8 temp path").to_owned(),
-        ..Config::ephemeral()
-    })
-    .await
-    .expect("server starts on the database file")
-}
+use common::failure;
 
 /// AWS error codes of the failures, or "success".
 fn codes<T, E>(results: Vec<Result<T, aws_sdk_iam::error::SdkError<E>>>) -> Vec<String>

@@ -3,17 +3,9 @@
 
 mod common;
 
-use common::{temporary, Creds, ACCOUNT};
-use iamlocal::{Config, Server};
+use common::start_on;
 
-async fn start_on(db: &std::path::Path) -> Server {
-    Server::start(Config {
-        db: db.to_str().expect("UTF-8 temp path").to_owned(),
-        ..Config::ephemeral()
-    })
-    .await
-    .expect("server starts on the database file")
-}
+use common::{temporary, Creds, ACCOUNT};
 
 #[tokio::test]
 async fn users_keys_and_sessions_survive_a_restart() {

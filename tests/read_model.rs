@@ -4,16 +4,9 @@
 
 mod common;
 
-use iamlocal::{Config, Server};
+use common::start_on;
 
-async fn start_on(db: &std::path::Path) -> Server {
-    Server::start(Config {
-        db: db.to_str().expect("UTF-8 temp path").to_owned(),
-        ..Config::ephemeral()
-    })
-    .await
-    .expect("server starts on the database file")
-}
+use iamlocal::Server;
 
 /// Every user with its path, boundary and tags, in list order, as GetUser answers them.
 async fn snapshot(server: &Server) -> Vec<String> {

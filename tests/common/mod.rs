@@ -10,6 +10,16 @@ pub const ROOT_KEY: &str = "test";
 pub const ROOT_SECRET: &str = "test";
 pub const ACCOUNT: &str = "000000000000";
 
+/// The real server on a database file (created if missing).
+pub async fn start_on(db: &std::path::Path) -> Server {
+    Server::start(Config {
+        db: db.to_str().expect("UTF-8 temp path").to_owned(),
+        ..Config::ephemeral()
+    })
+    .await
+    .expect("server starts on the database file")
+}
+
 pub async fn start() -> Server {
     Server::start(Config::ephemeral())
         .await
