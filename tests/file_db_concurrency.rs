@@ -125,6 +125,100 @@ async fn concurrent_writes_on_a_file_database() {
         .unwrap();
     assert_eq!(listed.versions.unwrap_or_default().len(), 5);
 
+    // Sixteen policies attached to one user at once: the quota of ten holds. One policy
+    // attached sixteen times at once: it is attached once, and every call succeeds.
+    let mut arns = Vec::new();
+    for i in 0..16 {
+        let p = iam
+            .create_policy()
+            .policy_name(format!("quota{i}"))
+            .policy_document(doc)
+            .send()
+            .await
+            .unwrap();
+        arns.push(p.policy.unwrap().arn.unwrap());
+    }
+    iam.create_user()
+        .user_name("attached")
+        .send()
+        .await
+        .unwrap();
+    iam.create_user()
+        .user_name("attached-race")
+        .send()
+        .await
+        .unwrap();
+    let attach = |user: &'static str, arn: String| {
+        let iam = iam.clone();
+        async move {
+            iam.attach_user_policy()
+                .user_name(user)
+                .policy_arn(arn)
+                .send()
+                .await
+        }
+    };
+    let quota =
+        codes(futures_join(arns.iter().map(|a| attach("attached", a.clone())).collect()).await);
+    assert_eq!(count(&quota, "success"), 10, "{quota:?}");
+    assert_eq!(count(&quota, "LimitExceeded"), 6, "{quota:?}");
+    let same =
+        codes(futures_join((0..16).map(|_| attach("same", arns[0].clone())).collect()).await);
+    assert_eq!(count(&same, "success"), 16, "{same:?}");
+    let listed = iam
+        .list_attached_user_policies()
+        .user_name("same")
+        .send()
+        .await
+        .unwrap()
+        .attached_policies
+        .unwrap_or_default();
+    assert_eq!(listed.len(), 1);
+    let policy = iam.get_policy().policy_arn(&arns[0]).send().await.unwrap();
+    // Attached to "same", and to "attached" if it was among the ten that won.
+    let expected = 1 + i32::from(quota[0] == "success");
+    assert_eq!(policy.policy.unwrap().attachment_count, Some(expected));
+
+    // AttachUserPolicy racing DeletePolicy on a policy attached nowhere: either the policy
+    // exists and is attached, or neither.
+    for round in 0..8 {
+        let arn = iam
+            .create_policy()
+            .policy_name(format!("race{round}"))
+            .policy_document(doc)
+            .send()
+            .await
+            .unwrap()
+            .policy
+            .unwrap()
+            .arn
+            .unwrap();
+        let add = tokio::spawn(attach("attached-race", arn.clone()));
+        let delete = {
+            let iam = iam.clone();
+            let arn = arn.clone();
+            tokio::spawn(async move { iam.delete_policy().policy_arn(arn).send().await })
+        };
+        let (add, delete) = (
+            common::code(add.await.unwrap()),
+            common::code(delete.await.unwrap()),
+        );
+        match iam.get_policy().policy_arn(&arn).send().await {
+            Ok(p) => {
+                assert_eq!(
+                    (add.as_str(), delete.as_str()),
+                    ("success", "DeleteConflict")
+                );
+                assert_eq!(p.policy.unwrap().attachment_count, Some(1));
+            }
+            Err(_) => assert_eq!(
+                (add.as_str(), delete.as_str()),
+                ("NoSuchEntity", "success"),
+                "round {round}"
+            ),
+        }
+    }
+
     // AddUserToGroup racing DeleteGroup: either the membership exists in a group that
     // exists, or neither does.
     for round in 0..12 {
@@ -190,7 +284,7 @@ async fn concurrent_writes_on_a_file_database() {
     let server = start_on(&db).await;
     let iam = common::iam(&server);
     let users = iam.list_users().max_items(1000).send().await.unwrap().users;
-    assert_eq!(users.len(), 201);
+    assert_eq!(users.len(), 203);
     let keys = iam
         .list_access_keys()
         .user_name("same")

@@ -7,6 +7,7 @@
 use super::ids;
 use super::model::{Attachment, Entry, Model, RoleEntry, UserEntry};
 use super::records::*;
+use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ts, EntityType, Store};
 use crate::identity::{Arn, Secret};
 use sqlx::sqlite::SqliteRow;
@@ -403,6 +404,39 @@ async fn entity_id(
     })
 }
 
+/// Records the tags of an entity created in `set`: the ones given, in order (the caller has
+/// checked that their keys are distinct and within the quota).
+fn insert_new_tags(set: &mut WriteSet, entity_id: &str, tags: &[Tag]) {
+    for (i, t) in tags.iter().enumerate() {
+        set.stmt("INSERT INTO tags (entity_id, key, value, position) VALUES (?, ?, ?, ?)")
+            .bind(entity_id)
+            .bind(t.key.as_str())
+            .bind(t.value.as_str())
+            .bind(i as i64 + 1);
+    }
+}
+
+/// The id of a user, group or role, from the model (the caller holds the write turn).
+fn model_entity_id(m: &Model, account: &str, ty: EntityType, name: &str) -> StoreResult<String> {
+    match ty {
+        EntityType::User => m
+            .users
+            .get(account, name)
+            .map(|e| e.rec.user_id.clone())
+            .ok_or_else(|| no_such_user(name)),
+        EntityType::Group => m
+            .groups
+            .get(account, name)
+            .map(|e| e.rec.group_id.clone())
+            .ok_or_else(|| no_such_group(name)),
+        EntityType::Role => m
+            .roles
+            .get(account, name)
+            .map(|e| e.rec.role_id.clone())
+            .ok_or_else(|| no_such_role(name)),
+    }
+}
+
 pub(super) async fn insert_tags(tx: &mut Tx<'_>, entity_id: &str, tags: &[Tag]) -> StoreResult<()> {
     let start: i64 = count(
         tx,
@@ -459,52 +493,54 @@ impl Store {
         tags: &[Tag],
         now: OffsetDateTime,
     ) -> StoreResult<UserRec> {
-        let mut tx = self.write().await?;
-        // INVARIANT: the write's turn is held, so the model holds every committed user.
-        if self.model().users.get(account, name).is_some() {
-            return Err(StoreError::EntityAlreadyExists(format!(
-                "User with name {name} already exists."
-            )));
-        }
-        if i64::try_from(self.model().users.count(account)).unwrap_or(i64::MAX)
-            >= quota::USERS_PER_ACCOUNT
-        {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for UsersPerAccount: {}",
-                quota::USERS_PER_ACCOUNT
-            )));
-        }
-        let rec = UserRec {
-            user_id: ids::unique_id("AIDA"),
-            account_id: account.to_owned(),
-            name: name.to_owned(),
-            path: path.to_owned(),
-            arn: Arn::iam_entity(account, "user", path, name).to_string(),
-            create_date: now,
-            permissions_boundary: boundary.map(str::to_owned),
-        };
-        sqlx::query("INSERT INTO users (user_id, account_id, name, name_key, path, arn, create_date, permissions_boundary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&rec.user_id)
-            .bind(account)
-            .bind(name)
-            .bind(key(name))
-            .bind(path)
-            .bind(&rec.arn)
-            .bind(ts(now))
-            .bind(boundary)
-            .execute(&mut **tx)
-            .await?;
-        insert_tags(&mut tx, &rec.user_id, tags).await?;
-        // A new user's tags are the ones given, in order (their keys are distinct).
-        let entry = Entry {
-            rec: UserRec {
+        let (account, name, path) = (account.to_owned(), name.to_owned(), path.to_owned());
+        let boundary = boundary.map(str::to_owned);
+        let tags = tags.to_vec();
+        let claims = vec![Claim::named("user", &account, &name)];
+        self.planned(claims, Box::new(move |m: &Model, pending: &mut Pending, set: &mut WriteSet| {
+            if m.users.get(&account, &name).is_some() {
+                return Err(StoreError::EntityAlreadyExists(format!(
+                    "User with name {name} already exists."
+                )));
+            }
+            let count = format!("users/{account}");
+            if i64::try_from(m.users.count(&account) + pending.added(&count))
+                .unwrap_or(i64::MAX)
+                >= quota::USERS_PER_ACCOUNT
+            {
+                return Err(StoreError::LimitExceeded(format!(
+                    "Cannot exceed quota for UsersPerAccount: {}",
+                    quota::USERS_PER_ACCOUNT
+                )));
+            }
+            pending.add(count);
+            let rec = UserRec {
+                user_id: ids::unique_id("AIDA"),
+                arn: Arn::iam_entity(&account, "user", &path, &name).to_string(),
+                account_id: account,
+                name,
+                path,
                 create_date: from_ts(ts(now)),
-                ..rec.clone()
-            },
-            tags: tags.to_vec(),
-        };
-        self.commit_applying(tx, |m| m.users.put(entry)).await?;
-        Ok(rec)
+                permissions_boundary: boundary,
+            };
+            set.stmt("INSERT INTO users (user_id, account_id, name, name_key, path, arn, create_date, permissions_boundary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(rec.user_id.clone())
+                .bind(rec.account_id.clone())
+                .bind(rec.name.clone())
+                .bind(key(&rec.name))
+                .bind(rec.path.clone())
+                .bind(rec.arn.clone())
+                .bind(ts(now))
+                .bind(rec.permissions_boundary.clone());
+            insert_new_tags(set, &rec.user_id, &tags);
+            // A new user's tags are the ones given, in order (their keys are distinct).
+            let entry = Entry {
+                rec: rec.clone(),
+                tags,
+            };
+            Ok((rec, Box::new(move |m: &Model| m.users.put(entry)) as Change))
+        }))
+        .await
     }
 
     /// Is there a user or role with this ARN?
@@ -1613,50 +1649,53 @@ impl Store {
         policy_arn: &str,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let id = entity_id(&mut tx, account, ty, name).await?;
-        // INVARIANT: the caller has checked that an AWS managed ARN is in the catalog.
-        if !policy_arn.starts_with("arn:aws:iam::aws:policy/") {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policies WHERE arn = ?")
-                .bind(policy_arn)
-                .fetch_one(&mut **tx)
-                .await?;
-            if n == 0 {
-                return Err(no_such_policy(policy_arn));
+        let (account, name, policy_arn) =
+            (account.to_owned(), name.to_owned(), policy_arn.to_owned());
+        let family = ty.as_str();
+        let claims = vec![
+            Claim::named(family, &account, &name),
+            Claim::policy(&policy_arn),
+        ];
+        self.planned(claims, Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+            let id = model_entity_id(m, &account, ty, &name)?;
+            // INVARIANT: the caller has checked that an AWS managed ARN is in the catalog.
+            if !policy_arn.starts_with("arn:aws:iam::aws:policy/")
+                && m.managed_by_arn(&policy_arn).is_none()
+            {
+                return Err(no_such_policy(&policy_arn));
             }
-        }
-        // INVARIANT: the write's turn is held, so the model holds every committed attachment.
-        let attached = self.model().attached_of(&id);
-        if attached.iter().any(|a| a == policy_arn) {
-            return Ok(());
-        }
-        if i64::try_from(attached.len()).unwrap_or(i64::MAX) >= quota::MANAGED_POLICIES_PER_ENTITY {
-            let what = match ty {
-                EntityType::User => "PoliciesPerUser",
-                EntityType::Group => "PoliciesPerGroup",
-                EntityType::Role => "PoliciesPerRole",
+            let attached = m.attached_of(&id);
+            if attached.contains(&policy_arn) {
+                return Ok(((), Box::new(|_: &Model| {}) as Change));
+            }
+            if i64::try_from(attached.len()).unwrap_or(i64::MAX)
+                >= quota::MANAGED_POLICIES_PER_ENTITY
+            {
+                let what = match ty {
+                    EntityType::User => "PoliciesPerUser",
+                    EntityType::Group => "PoliciesPerGroup",
+                    EntityType::Role => "PoliciesPerRole",
+                };
+                return Err(StoreError::LimitExceeded(format!(
+                    "Cannot exceed quota for {what}: {}",
+                    quota::MANAGED_POLICIES_PER_ENTITY
+                )));
+            }
+            set.stmt("INSERT INTO policy_attachments (account_id, policy_arn, entity_type, entity_id, attached) VALUES (?, ?, ?, ?, ?)")
+                .bind(account.clone())
+                .bind(policy_arn.clone())
+                .bind(family)
+                .bind(id.clone())
+                .bind(ts(now));
+            let attachment = Attachment {
+                account,
+                entity_id: id,
+                policy_arn,
+                attached: ts(now),
             };
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for {what}: {}",
-                quota::MANAGED_POLICIES_PER_ENTITY
-            )));
-        }
-        sqlx::query("INSERT INTO policy_attachments (account_id, policy_arn, entity_type, entity_id, attached) VALUES (?, ?, ?, ?, ?)")
-            .bind(account)
-            .bind(policy_arn)
-            .bind(ty.as_str())
-            .bind(&id)
-            .bind(ts(now))
-            .execute(&mut **tx)
-            .await?;
-        let attachment = Attachment {
-            account: account.to_owned(),
-            entity_id: id,
-            policy_arn: policy_arn.to_owned(),
-            attached: ts(now),
-        };
-        self.commit_applying(tx, |m| m.attach(attachment)).await?;
-        Ok(())
+            Ok(((), Box::new(move |m: &Model| m.attach(attachment)) as Change))
+        }))
+        .await
     }
 
     pub async fn detach_policy(

@@ -7,6 +7,7 @@
 mod cache;
 pub mod ids;
 mod records;
+pub(crate) mod write;
 
 pub use cache::CredentialCache;
 pub use records::*;
@@ -44,6 +45,8 @@ pub struct Store {
     /// take turns (as SQLite makes them anyway), the model applies writes in commit order, and
     /// a write's checks against the model see every write committed before it.
     apply: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Commits planned writes in groups (see [`write`]).
+    writer: write::Writer,
 }
 
 /// A transaction of the store. A write transaction counts itself in the store's generation
@@ -149,6 +152,9 @@ impl Store {
         // WAL mode reads concurrently and serializes writers with `BEGIN IMMEDIATE`.
         let pool = SqlitePoolOptions::new()
             .max_connections(if memory { 1 } else { 4 })
+            // A SQLite connection is a worker thread of this process, not a socket that can go
+            // stale: pinging it at every acquire would only add a round trip to every query.
+            .test_before_acquire(false)
             .min_connections(if memory { 1 } else { 0 })
             .idle_timeout(if memory {
                 None
@@ -166,14 +172,24 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+        let model: std::sync::Arc<model::Model> = Default::default();
+        let apply: std::sync::Arc<tokio::sync::Mutex<()>> = Default::default();
+        let generation: std::sync::Arc<std::sync::atomic::AtomicU64> = Default::default();
+        let writer = write::Writer::start(write::Core {
+            pool: pool.clone(),
+            model: model.clone(),
+            turn: apply.clone(),
+            generation: generation.clone(),
+        });
         let store = Store {
             pool,
             cache: std::sync::Arc::new(CredentialCache::new(roots)),
             reload: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             _anchor: anchor,
-            generation: Default::default(),
-            model: Default::default(),
-            apply: Default::default(),
+            generation,
+            model,
+            apply,
+            writer,
         };
         let users = store
             .load_entries("users", "user_id", entities::user_row)
@@ -257,6 +273,15 @@ impl Store {
         change(&self.model);
         drop(turn);
         Ok(())
+    }
+
+    /// Queues a planned write for the writer (see [`write`]) and waits for its answer.
+    pub(crate) async fn planned<T: Send + 'static>(
+        &self,
+        claims: Vec<write::Claim>,
+        plan: write::Plan<T>,
+    ) -> StoreResult<T> {
+        self.writer.write(claims, plan).await
     }
 
     pub(crate) fn model(&self) -> &model::Model {
