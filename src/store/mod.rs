@@ -509,54 +509,59 @@ impl Store {
 
     /// Stores temporary credentials and makes them usable at once.
     /// For a role session, also records the role's last use, in the same transaction.
-    pub async fn insert_session(&self, s: &NewSession) -> Result<()> {
-        let mut tx = self.write().await?;
-        sqlx::query(
+    pub async fn insert_session(&self, s: &NewSession) -> StoreResult<()> {
+        let mut row = write::WriteSet::default();
+        let (policy, policy_arns) = s.session_policy_columns();
+        row.stmt(
             "INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, expiration, kind, subject_id, session_name, source_identity, created, session_policy, session_policy_arns, mfa_time, session_tags, transitive_tag_keys) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(&s.access_key_id)
-        .bind(&s.account_id)
+        .bind(s.access_key_id.as_str())
+        .bind(s.account_id.as_str())
         .bind(s.secret.expose())
         .bind(s.token.expose())
         .bind(ts(s.expiration))
         .bind(s.kind)
-        .bind(&s.subject_id)
-        .bind(&s.session_name)
-        .bind(&s.source_identity)
+        .bind(s.subject_id.clone())
+        .bind(s.session_name.clone())
+        .bind(s.source_identity.clone())
         .bind(ts(s.created))
-        .bind(s.session_policy_columns().0)
-        .bind(s.session_policy_columns().1)
+        .bind(policy)
+        .bind(policy_arns)
         .bind(s.mfa_time.map(ts))
         .bind(s.session_tags_column())
-        .bind(s.transitive_tag_keys_column())
-        .execute(&mut **tx)
-        .await?;
-        if s.kind == "assumed-role" {
-            sqlx::query(
-                "UPDATE roles SET last_used_date = ?, last_used_region = ? WHERE role_id = ?",
-            )
-            .bind(ts(s.created))
-            .bind(&s.region)
-            .bind(&s.subject_id)
-            .execute(&mut **tx)
-            .await?;
-        }
-        self.commit_applying(tx, |m| {
-            // The role's last use, as just written.
-            let Some(role) = s
-                .subject_id
-                .as_deref()
-                .filter(|_| s.kind == "assumed-role")
-                .and_then(|id| m.roles.by_id(id))
-            else {
-                return;
-            };
-            let mut used = (*role).clone();
-            used.rec.last_used_date = Some(from_ts(ts(s.created)));
-            used.rec.last_used_region = Some(s.region.clone());
-            m.roles.put(used);
-        })
+        .bind(s.transitive_tag_keys_column());
+        let role = s.subject_id.clone().filter(|_| s.kind == "assumed-role");
+        let (created, region) = (s.created, s.region.clone());
+        // No claims: a session's key is new, and two sessions of one role only both set its
+        // last use, which the model takes in commit order as SQLite does.
+        self.planned(
+            Vec::new(),
+            Box::new(move |m: &model::Model, _: &mut write::Pending, set: &mut write::WriteSet| {
+                let Some(role_id) = role else {
+                    set.append(row);
+                    return Ok(((), Box::new(|_: &model::Model| {}) as write::Change));
+                };
+                // INVARIANT: the caller found the role; it may have been deleted since.
+                if m.roles.by_id(&role_id).is_none() {
+                    return Err(StoreError::NoSuchEntity(String::new()));
+                }
+                set.append(row);
+                set.stmt("UPDATE roles SET last_used_date = ?, last_used_region = ? WHERE role_id = ?")
+                    .bind(ts(created))
+                    .bind(region.clone())
+                    .bind(role_id.clone());
+                Ok(((), Box::new(move |m: &model::Model| {
+                    // The role's last use, as just written.
+                    if let Some(role) = m.roles.by_id(&role_id) {
+                        let mut used = (*role).clone();
+                        used.rec.last_used_date = Some(from_ts(ts(created)));
+                        used.rec.last_used_region = Some(region);
+                        m.roles.put(used);
+                    }
+                }) as write::Change))
+            }),
+        )
         .await?;
         self.cache.insert_session(
             s.access_key_id.clone(),

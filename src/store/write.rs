@@ -28,8 +28,8 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 /// The most plans one group commits.
 const GROUP: usize = 64;
 
-/// One argument of a recorded statement.
-#[derive(Debug, Clone)]
+/// One argument of a recorded statement. Not `Debug`: it may be a secret.
+#[derive(Clone)]
 pub(crate) enum Value {
     Text(String),
     Int(i64),
@@ -84,6 +84,13 @@ impl WriteSet {
     pub(crate) fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
         self.args.push(value.into());
         self
+    }
+
+    /// Appends the statements of `other`, recorded before the plan ran.
+    pub(crate) fn append(&mut self, other: WriteSet) {
+        self.sql.push_str(&other.sql);
+        self.args.extend(other.args);
+        self.placeholders += other.placeholders;
     }
 
     fn check(&self) -> Result<()> {

@@ -189,7 +189,12 @@ pub async fn assume_role(
         principal: principal.clone(),
         mfa_time,
     };
-    s.store.insert_session(&session).await?;
+    match s.store.insert_session(&session).await {
+        Ok(()) => {}
+        // The role was deleted since it was found: as if it had never been there.
+        Err(crate::store::StoreError::NoSuchEntity(_)) => return Err(denied()),
+        Err(e) => return Err(e.into()),
+    }
     Ok(m::AssumeRoleResponse {
         credentials: Some(credentials_out(&session)),
         assumed_role_user: Some(m::AssumedRoleUser {
