@@ -410,7 +410,7 @@ fn emit_service(svc: &Service) -> String {
         svc.key.to_uppercase()
     );
     s.push_str("#![allow(clippy::all, unused_mut, unused_variables, non_snake_case)]\n\n");
-    s.push_str("use crate::protocol::error::ApiError;\nuse crate::protocol::generated::operations::Operation;\nuse crate::protocol::query::{FromQuery, IntRules, ListRules, Query, StrRules, Validator};\nuse crate::protocol::xml::{Node, ToNode};\nuse crate::protocol::{RequestContext, Timestamp};\nuse std::future::Future;\n\n");
+    s.push_str("use crate::protocol::error::ApiError;\nuse crate::protocol::generated::operations::Operation;\nuse crate::protocol::query::{FromQuery, IntRules, ListRules, Query, StrRules, Validator};\nuse crate::protocol::xml::{self, Node, Output, ToNode, WriteMembers, WriteXml};\nuse crate::protocol::{RequestContext, Timestamp};\nuse std::future::Future;\n\n");
 
     // Which structures are reachable from inputs and outputs.
     let mut input_shapes = BTreeSet::new();
@@ -592,7 +592,7 @@ fn emit_service(svc: &Service) -> String {
     // Dispatch.
     let _ = writeln!(
         s,
-        "/// Parses the operation's input, authorizes the request, calls the handler and returns the result element's contents\n/// (`None` for operations without output).\npub async fn dispatch<H: {svc_name}Api>(\n    handler: &H,\n    ctx: &RequestContext,\n    op: Operation,\n    query: &Query,\n) -> Result<Option<Node>, ApiError> {{\n    if !handler.implements(op) {{\n        return Err(ApiError::not_implemented(op));\n    }}\n    match op {{"
+        "/// Parses the operation's input, authorizes the request, calls the handler and returns the result element's contents\n/// (`None` for operations without output).\npub async fn dispatch<H: {svc_name}Api>(\n    handler: &H,\n    ctx: &RequestContext,\n    op: Operation,\n    query: &Query,\n) -> Result<Option<Box<dyn Output>>, ApiError> {{\n    if !handler.implements(op) {{\n        return Err(ApiError::not_implemented(op));\n    }}\n    match op {{"
     );
     for op in &svc.operations {
         let call_input = match &op.input {
@@ -607,7 +607,7 @@ fn emit_service(svc: &Service) -> String {
             ),
         };
         let ret = match &op.output {
-            Some(_) => "Ok(Some(output.to_node()))",
+            Some(_) => "Ok(Some(Box::new(output)))",
             None => "let () = output;\n            Ok(None)",
         };
         let _ = writeln!(
@@ -836,6 +836,53 @@ fn emit_struct(
             }
         }
         s.push_str("        Node::Struct(fields)\n    }\n}\n\n");
+
+        let _ = writeln!(s, "impl WriteXml for {ty} {{");
+        s.push_str("    fn write_xml(&self, out: &mut String, name: &str) {\n        xml::open(out, name);\n        self.write_members(out);\n        xml::close(out, name);\n    }\n}\n\n");
+        let _ = writeln!(s, "impl WriteMembers for {ty} {{");
+        let body: Vec<(String, String)> = members
+            .iter()
+            .map(|(mname, m)| {
+                let target = m["shape"].as_str().expect("shape");
+                (mname.clone(), target.to_owned())
+            })
+            .collect();
+        let out = if body.is_empty() { "_out" } else { "out" };
+        let _ = writeln!(s, "    fn write_members(&self, {out}: &mut String) {{");
+        for (mname, target) in &body {
+            let f = field(mname);
+            if required.contains(mname) {
+                let _ = writeln!(
+                    s,
+                    "        {};",
+                    xml_stmt(svc, target, &format!("self.{f}"), mname)
+                );
+            } else {
+                let _ = writeln!(
+                    s,
+                    "        if let Some(x) = &self.{f} {{\n            {};\n        }}",
+                    xml_stmt(svc, target, "x", mname)
+                );
+            }
+        }
+        s.push_str("    }\n}\n\n");
+    }
+}
+
+/// Statement writing `expr`, of shape `target`, as the element `name`.
+fn xml_stmt(svc: &Service, target: &str, expr: &str, name: &str) -> String {
+    let shape = &svc.shapes[target];
+    match shape["type"].as_str().expect("type") {
+        "list" => {
+            let inner = shape["member"]["shape"].as_str().expect("member");
+            assert!(
+                svc.shapes[inner]["type"] != "map",
+                "a list of maps is not supported ({target})"
+            );
+            format!("xml::list(out, {name:?}, &{expr})")
+        }
+        "map" => format!("xml::map(out, {name:?}, &{expr})"),
+        _ => format!("{expr}.write_xml(out, {name:?})"),
     }
 }
 

@@ -3,6 +3,11 @@
 use super::xml::Node;
 use super::Operation;
 
+/// Whether [`answer`] may change the answer of `op` (which must then be built as a tree).
+pub fn reshapes(op: Operation) -> bool {
+    op == Operation::GetUser
+}
+
 /// Adjusts the answer of `op` where AWS departs from the model.
 pub fn answer(op: Operation, node: &mut Node) {
     if op == Operation::GetUser {

@@ -83,15 +83,60 @@ impl From<OffsetDateTime> for Timestamp {
 impl Timestamp {
     /// ISO 8601 in UTC with second precision, as IAM and STS write dates: `2024-01-02T03:04:05Z`.
     pub fn to_iso8601(self) -> String {
+        let mut out = String::with_capacity(20);
+        self.write_iso8601(&mut out);
+        out
+    }
+
+    /// Appends `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds) to `out`, digit by digit: answers
+    /// carry one timestamp per listed entity, and `format!` would cost more than the rest of
+    /// the entity's XML.
+    pub fn write_iso8601(self, out: &mut String) {
         let t = self.0.to_offset(time::UtcOffset::UTC);
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
+        let digits = |out: &mut String, n: u32, width: u32| {
+            for i in (0..width).rev() {
+                let d = (n / 10u32.pow(i)) % 10;
+                out.push(char::from(b'0' + d as u8));
+            }
+        };
+        let year = t.year();
+        if (0..=9999).contains(&year) {
+            digits(out, year as u32, 4);
+        } else {
+            out.push_str(&format!("{year:04}"));
+        }
+        out.push('-');
+        digits(out, u32::from(u8::from(t.month())), 2);
+        out.push('-');
+        digits(out, u32::from(t.day()), 2);
+        out.push('T');
+        digits(out, u32::from(t.hour()), 2);
+        out.push(':');
+        digits(out, u32::from(t.minute()), 2);
+        out.push(':');
+        digits(out, u32::from(t.second()), 2);
+        out.push('Z');
+    }
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::Timestamp;
+
+    #[test]
+    fn iso8601_is_written_digit_by_digit_as_format_would() {
+        for secs in [0, 1, 59, 951_782_400, 1_700_000_000, 4_102_444_799, 253_402_300_799] {
+            let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap();
+            let expected = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            );
+            assert_eq!(Timestamp(t).to_iso8601(), expected);
+        }
     }
 }

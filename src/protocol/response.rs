@@ -4,7 +4,16 @@
 use super::error::ApiError;
 use super::generated::operations::{Operation, Service};
 use super::generated::{iam, sts};
-use super::xml::{self, Node};
+use super::xml::{self, Node, Output};
+
+/// An operation's result as the response writes it.
+pub enum Answer {
+    /// Written straight into the body.
+    Direct(Box<dyn Output>),
+    /// Built as a tree first: adjusted after the handler (`irregular`, `partition`) or
+    /// rendered as JSON.
+    Tree(Node),
+}
 
 /// The response format the client asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,12 +47,12 @@ fn result_wrapper(op: Operation) -> Option<&'static str> {
 }
 
 /// The body of a successful response.
-pub fn success(format: Format, op: Operation, result: Option<&Node>, request_id: &str) -> String {
+pub fn success(format: Format, op: Operation, result: Option<&Answer>, request_id: &str) -> String {
     let name = op.name();
     let wrapper = result_wrapper(op);
     match format {
         Format::Xml => {
-            let mut out = String::with_capacity(512);
+            let mut out = String::with_capacity(1024);
             out.push('<');
             out.push_str(name);
             out.push_str("Response xmlns=\"");
@@ -53,7 +62,18 @@ pub fn success(format: Format, op: Operation, result: Option<&Node>, request_id:
                 out.push_str("  <");
                 out.push_str(w);
                 out.push('>');
-                xml::write_contents(&mut out, node);
+                match node {
+                    Answer::Direct(output) => {
+                        let start = out.len();
+                        output.write_members(&mut out);
+                        // INVARIANT: both renderings write the same XML.
+                        debug_assert_eq!(
+                            out.get(start..),
+                            Some(tree_xml(&output.to_node()).as_str())
+                        );
+                    }
+                    Answer::Tree(node) => xml::write_contents(&mut out, node),
+                }
                 out.push_str("</");
                 out.push_str(w);
                 out.push_str(">\n");
@@ -68,6 +88,10 @@ pub fn success(format: Format, op: Operation, result: Option<&Node>, request_id:
         Format::Json => {
             let mut body = serde_json::Map::new();
             if let (Some(w), Some(node)) = (wrapper, result) {
+                let node = match node {
+                    Answer::Direct(output) => &output.to_node(),
+                    Answer::Tree(node) => node,
+                };
                 body.insert(w.to_owned(), xml::to_json(node));
             }
             body.insert(
@@ -77,6 +101,13 @@ pub fn success(format: Format, op: Operation, result: Option<&Node>, request_id:
             serde_json::json!({ format!("{name}Response"): body }).to_string()
         }
     }
+}
+
+/// What [`xml::write_contents`] writes for `node`.
+fn tree_xml(node: &Node) -> String {
+    let mut out = String::new();
+    xml::write_contents(&mut out, node);
+    out
 }
 
 /// The body of an error response.

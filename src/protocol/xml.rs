@@ -14,13 +14,51 @@ use std::fmt::Write as _;
 /// other than tab and line feed, lone surrogates, U+FFFE, U+FFFF), replaced by U+FFFD. Every
 /// answer thus parses, whatever a client sent.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    let special = |c: char| matches!(c, '<' | '>' | '&' | '\r') || !xml_char(c);
-    let Some(first) = text.find(special) else {
+    let Some(first) = first_special(text) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len() + 16);
     out.push_str(text.get(..first).unwrap_or_default());
-    for c in text.get(first..).unwrap_or_default().chars() {
+    escape_rest(&mut out, text.get(first..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
+/// Appends `text`, escaped as [`escape`] does, to `out`.
+pub fn escape_into(out: &mut String, text: &str) {
+    match first_special(text) {
+        None => out.push_str(text),
+        Some(first) => {
+            out.push_str(text.get(..first).unwrap_or_default());
+            escape_rest(out, text.get(first..).unwrap_or_default());
+        }
+    }
+}
+
+/// Where the first character [`escape`] changes may start: a byte scan, since almost every
+/// answer is plain ASCII. Every such character is `<`, `>`, `&`, a C0 control or starts with
+/// the byte 0xEF (U+FFFE, U+FFFF); a 0xEF that starts another character only costs the slow
+/// path. Sixteen bytes at a time with no branch per byte, so that the compiler compares them
+/// all at once.
+fn first_special(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let maybe = |b: u8| b < 0x20 || b == b'<' || b == b'>' || b == b'&' || b == 0xEF;
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(16) {
+        if chunk.iter().fold(false, |any, &b| any | maybe(b)) {
+            break;
+        }
+        at += 16;
+    }
+    bytes
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .position(|&b| maybe(b) && b != b'\t' && b != b'\n')
+        .map(|i| at + i)
+}
+
+fn escape_rest(out: &mut String, text: &str) {
+    for c in text.chars() {
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -30,7 +68,6 @@ pub fn escape(text: &str) -> Cow<'_, str> {
             c => out.push(c),
         }
     }
-    Cow::Owned(out)
 }
 
 /// XML 1.0's `Char` production.
@@ -94,39 +131,143 @@ impl ToNode for Vec<u8> {
     }
 }
 
+/// Implemented by generated output structures and the scalar types they hold: writes the value
+/// as the element `<name>…</name>` straight into the response body. It writes what
+/// [`write_element`] writes for the value's [`ToNode`] tree, without building the tree.
+pub trait WriteXml {
+    fn write_xml(&self, out: &mut String, name: &str);
+}
+
+/// Implemented by generated output structures: writes their members only (the contents of a
+/// `…Result` element).
+pub trait WriteMembers {
+    fn write_members(&self, out: &mut String);
+}
+
+/// An operation's output, written either way: as a tree (for JSON, and for answers adjusted
+/// after the handler) or straight into the body.
+pub trait Output: ToNode + WriteMembers + Send {}
+
+impl<T: ToNode + WriteMembers + Send> Output for T {}
+
+/// Writes `<name>`.
+pub fn open(out: &mut String, name: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Writes `</name>`.
+pub fn close(out: &mut String, name: &str) {
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Writes `<name>text</name>`, escaping the text.
+pub fn text(out: &mut String, name: &str, text: &str) {
+    open(out, name);
+    escape_into(out, text);
+    close(out, name);
+}
+
+impl WriteXml for String {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        text(out, name, self);
+    }
+}
+
+macro_rules! literal_xml {
+    ($($t:ty),*) => {$(
+        impl WriteXml for $t {
+            fn write_xml(&self, out: &mut String, name: &str) {
+                open(out, name);
+                let _ = write!(out, "{self}");
+                close(out, name);
+            }
+        }
+    )*};
+}
+literal_xml!(i32, i64, bool);
+
+impl WriteXml for Timestamp {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        open(out, name);
+        self.write_iso8601(out);
+        close(out, name);
+    }
+}
+
+impl WriteXml for Vec<u8> {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        text(
+            out,
+            name,
+            &base64::engine::general_purpose::STANDARD.encode(self),
+        );
+    }
+}
+
+/// A list: `<name><member>…</member>…</name>`, or `<name/>` when empty.
+pub fn list<T: WriteXml>(out: &mut String, name: &str, items: &[T]) {
+    if items.is_empty() {
+        out.push('<');
+        out.push_str(name);
+        out.push_str("/>");
+        return;
+    }
+    open(out, name);
+    for item in items {
+        item.write_xml(out, "member");
+    }
+    close(out, name);
+}
+
+/// A map: `<name><entry><key>…</key><value>…</value></entry>…</name>`.
+pub fn map<K: std::fmt::Display, V: WriteXml>(out: &mut String, name: &str, entries: &[(K, V)]) {
+    open(out, name);
+    for (k, v) in entries {
+        out.push_str("<entry>");
+        text(out, "key", &k.to_string());
+        v.write_xml(out, "value");
+        out.push_str("</entry>");
+    }
+    close(out, name);
+}
+
 /// Writes `<name>…</name>` for `node` into `out`.
 pub fn write_element(out: &mut String, name: &str, node: &Node) {
     match node {
-        Node::Text(t) | Node::Literal(t) => {
-            let _ = write!(out, "<{name}>{}</{name}>", escape(t.as_str()));
-        }
+        Node::Text(t) | Node::Literal(t) => text(out, name, t),
         Node::Struct(fields) => {
-            let _ = write!(out, "<{name}>");
+            open(out, name);
             for (k, v) in fields {
                 write_element(out, k, v);
             }
-            let _ = write!(out, "</{name}>");
+            close(out, name);
         }
         Node::List(items) => {
             if items.is_empty() {
-                let _ = write!(out, "<{name}/>");
+                out.push('<');
+                out.push_str(name);
+                out.push_str("/>");
                 return;
             }
-            let _ = write!(out, "<{name}>");
+            open(out, name);
             for item in items {
                 write_element(out, "member", item);
             }
-            let _ = write!(out, "</{name}>");
+            close(out, name);
         }
         Node::Map(entries) => {
-            let _ = write!(out, "<{name}>");
+            open(out, name);
             for (k, v) in entries {
                 out.push_str("<entry>");
-                write_element(out, "key", &Node::Text(k.clone()));
+                text(out, "key", k);
                 write_element(out, "value", v);
                 out.push_str("</entry>");
             }
-            let _ = write!(out, "</{name}>");
+            close(out, name);
         }
     }
 }

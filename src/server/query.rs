@@ -173,15 +173,20 @@ async fn serve_request(state: AppState, req: Request<Body>, format: Format) -> R
         };
         let partition = ctx.partition();
         partition::request_from(&mut query, partition);
-        let mut node = match op.service() {
+        let output = match op.service() {
             Service::Iam => iam::dispatch(&state, &ctx, op, &query).await,
             Service::Sts => sts::dispatch(&state, &ctx, op, &query).await,
         }?;
-        if let Some(node) = node.as_mut() {
-            irregular::answer(op, node);
-            partition::answer_in(node, partition);
-        }
-        Ok((op, node))
+        let answer = output.map(|output| {
+            if format == Format::Xml && partition == "aws" && !irregular::reshapes(op) {
+                return response::Answer::Direct(output);
+            }
+            let mut node = output.to_node();
+            irregular::answer(op, &mut node);
+            partition::answer_in(&mut node, partition);
+            response::Answer::Tree(node)
+        });
+        Ok((op, answer))
     }
     .await;
 

@@ -8,7 +8,7 @@
 use crate::protocol::error::ApiError;
 use crate::protocol::generated::operations::Operation;
 use crate::protocol::query::{FromQuery, IntRules, ListRules, Query, StrRules, Validator};
-use crate::protocol::xml::{Node, ToNode};
+use crate::protocol::xml::{self, Node, Output, ToNode, WriteMembers, WriteXml};
 use crate::protocol::{RequestContext, Timestamp};
 use std::future::Future;
 
@@ -152,6 +152,33 @@ impl ToNode for AccessDetail {
     }
 }
 
+impl WriteXml for AccessDetail {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AccessDetail {
+    fn write_members(&self, out: &mut String) {
+        self.service_name.write_xml(out, "ServiceName");
+        self.service_namespace.write_xml(out, "ServiceNamespace");
+        if let Some(x) = &self.region {
+            x.write_xml(out, "Region");
+        }
+        if let Some(x) = &self.entity_path {
+            x.write_xml(out, "EntityPath");
+        }
+        if let Some(x) = &self.last_authenticated_time {
+            x.write_xml(out, "LastAuthenticatedTime");
+        }
+        if let Some(x) = &self.total_authenticated_entities {
+            x.write_xml(out, "TotalAuthenticatedEntities");
+        }
+    }
+}
+
 /// `AccessKey`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccessKey {
@@ -176,6 +203,26 @@ impl ToNode for AccessKey {
     }
 }
 
+impl WriteXml for AccessKey {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AccessKey {
+    fn write_members(&self, out: &mut String) {
+        self.user_name.write_xml(out, "UserName");
+        self.access_key_id.write_xml(out, "AccessKeyId");
+        self.status.write_xml(out, "Status");
+        self.secret_access_key.write_xml(out, "SecretAccessKey");
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+    }
+}
+
 /// `AccessKeyLastUsed`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccessKeyLastUsed {
@@ -193,6 +240,24 @@ impl ToNode for AccessKeyLastUsed {
         fields.push(("ServiceName", self.service_name.to_node()));
         fields.push(("Region", self.region.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for AccessKeyLastUsed {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AccessKeyLastUsed {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.last_used_date {
+            x.write_xml(out, "LastUsedDate");
+        }
+        self.service_name.write_xml(out, "ServiceName");
+        self.region.write_xml(out, "Region");
     }
 }
 
@@ -221,6 +286,31 @@ impl ToNode for AccessKeyMetadata {
             fields.push(("CreateDate", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for AccessKeyMetadata {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AccessKeyMetadata {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.user_name {
+            x.write_xml(out, "UserName");
+        }
+        if let Some(x) = &self.access_key_id {
+            x.write_xml(out, "AccessKeyId");
+        }
+        if let Some(x) = &self.status {
+            x.write_xml(out, "Status");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
     }
 }
 
@@ -354,6 +444,25 @@ impl ToNode for AttachedPermissionsBoundary {
     }
 }
 
+impl WriteXml for AttachedPermissionsBoundary {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AttachedPermissionsBoundary {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.permissions_boundary_type {
+            x.write_xml(out, "PermissionsBoundaryType");
+        }
+        if let Some(x) = &self.permissions_boundary_arn {
+            x.write_xml(out, "PermissionsBoundaryArn");
+        }
+    }
+}
+
 /// `AttachedPolicy`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachedPolicy {
@@ -371,6 +480,25 @@ impl ToNode for AttachedPolicy {
             fields.push(("PolicyArn", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for AttachedPolicy {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AttachedPolicy {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy_name {
+            x.write_xml(out, "PolicyName");
+        }
+        if let Some(x) = &self.policy_arn {
+            x.write_xml(out, "PolicyArn");
+        }
     }
 }
 
@@ -433,6 +561,20 @@ impl ToNode for CreateAccessKeyResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("AccessKey", self.access_key.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for CreateAccessKeyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateAccessKeyResponse {
+    fn write_members(&self, out: &mut String) {
+        self.access_key.write_xml(out, "AccessKey");
     }
 }
 
@@ -500,6 +642,25 @@ impl ToNode for CreateDelegationRequestResponse {
     }
 }
 
+impl WriteXml for CreateDelegationRequestResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateDelegationRequestResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.console_deep_link {
+            x.write_xml(out, "ConsoleDeepLink");
+        }
+        if let Some(x) = &self.delegation_request_id {
+            x.write_xml(out, "DelegationRequestId");
+        }
+    }
+}
+
 /// `CreateGroupRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateGroupRequest {
@@ -527,6 +688,20 @@ impl ToNode for CreateGroupResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("Group", self.group.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for CreateGroupResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateGroupResponse {
+    fn write_members(&self, out: &mut String) {
+        self.group.write_xml(out, "Group");
     }
 }
 
@@ -562,6 +737,20 @@ impl ToNode for CreateInstanceProfileResponse {
     }
 }
 
+impl WriteXml for CreateInstanceProfileResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateInstanceProfileResponse {
+    fn write_members(&self, out: &mut String) {
+        self.instance_profile.write_xml(out, "InstanceProfile");
+    }
+}
+
 /// `CreateLoginProfileRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateLoginProfileRequest {
@@ -591,6 +780,20 @@ impl ToNode for CreateLoginProfileResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("LoginProfile", self.login_profile.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for CreateLoginProfileResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateLoginProfileResponse {
+    fn write_members(&self, out: &mut String) {
+        self.login_profile.write_xml(out, "LoginProfile");
     }
 }
 
@@ -634,6 +837,25 @@ impl ToNode for CreateOpenIDConnectProviderResponse {
     }
 }
 
+impl WriteXml for CreateOpenIDConnectProviderResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateOpenIDConnectProviderResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.open_id_connect_provider_arn {
+            x.write_xml(out, "OpenIDConnectProviderArn");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+    }
+}
+
 /// `CreatePolicyRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreatePolicyRequest {
@@ -672,6 +894,22 @@ impl ToNode for CreatePolicyResponse {
     }
 }
 
+impl WriteXml for CreatePolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreatePolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy {
+            x.write_xml(out, "Policy");
+        }
+    }
+}
+
 /// `CreatePolicyVersionRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreatePolicyVersionRequest {
@@ -703,6 +941,22 @@ impl ToNode for CreatePolicyVersionResponse {
             fields.push(("PolicyVersion", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for CreatePolicyVersionResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreatePolicyVersionResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy_version {
+            x.write_xml(out, "PolicyVersion");
+        }
     }
 }
 
@@ -743,6 +997,20 @@ impl ToNode for CreateRoleResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("Role", self.role.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for CreateRoleResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateRoleResponse {
+    fn write_members(&self, out: &mut String) {
+        self.role.write_xml(out, "Role");
     }
 }
 
@@ -788,6 +1056,25 @@ impl ToNode for CreateSAMLProviderResponse {
     }
 }
 
+impl WriteXml for CreateSAMLProviderResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateSAMLProviderResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.saml_provider_arn {
+            x.write_xml(out, "SAMLProviderArn");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+    }
+}
+
 /// `CreateServiceLinkedRoleRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateServiceLinkedRoleRequest {
@@ -822,6 +1109,22 @@ impl ToNode for CreateServiceLinkedRoleResponse {
     }
 }
 
+impl WriteXml for CreateServiceLinkedRoleResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateServiceLinkedRoleResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.role {
+            x.write_xml(out, "Role");
+        }
+    }
+}
+
 /// `CreateServiceSpecificCredentialRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateServiceSpecificCredentialRequest {
@@ -853,6 +1156,22 @@ impl ToNode for CreateServiceSpecificCredentialResponse {
             fields.push(("ServiceSpecificCredential", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for CreateServiceSpecificCredentialResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateServiceSpecificCredentialResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.service_specific_credential {
+            x.write_xml(out, "ServiceSpecificCredential");
+        }
     }
 }
 
@@ -892,6 +1211,22 @@ impl ToNode for CreateUserResponse {
     }
 }
 
+impl WriteXml for CreateUserResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateUserResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.user {
+            x.write_xml(out, "User");
+        }
+    }
+}
+
 /// `CreateVirtualMFADeviceRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateVirtualMFADeviceRequest {
@@ -921,6 +1256,20 @@ impl ToNode for CreateVirtualMFADeviceResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("VirtualMFADevice", self.virtual_mfa_device.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for CreateVirtualMFADeviceResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for CreateVirtualMFADeviceResponse {
+    fn write_members(&self, out: &mut String) {
+        self.virtual_mfa_device.write_xml(out, "VirtualMFADevice");
     }
 }
 
@@ -966,6 +1315,25 @@ impl ToNode for DelegationPermission {
             fields.push(("Parameters", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for DelegationPermission {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for DelegationPermission {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy_template_arn {
+            x.write_xml(out, "PolicyTemplateArn");
+        }
+        if let Some(x) = &self.parameters {
+            xml::list(out, "Parameters", &x);
+        }
     }
 }
 
@@ -1058,6 +1426,79 @@ impl ToNode for DelegationRequest {
             fields.push(("UpdatedTime", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for DelegationRequest {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for DelegationRequest {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.delegation_request_id {
+            x.write_xml(out, "DelegationRequestId");
+        }
+        if let Some(x) = &self.owner_account_id {
+            x.write_xml(out, "OwnerAccountId");
+        }
+        if let Some(x) = &self.description {
+            x.write_xml(out, "Description");
+        }
+        if let Some(x) = &self.request_message {
+            x.write_xml(out, "RequestMessage");
+        }
+        if let Some(x) = &self.permissions {
+            x.write_xml(out, "Permissions");
+        }
+        if let Some(x) = &self.permission_policy {
+            x.write_xml(out, "PermissionPolicy");
+        }
+        if let Some(x) = &self.role_permission_restriction_arns {
+            xml::list(out, "RolePermissionRestrictionArns", &x);
+        }
+        if let Some(x) = &self.owner_id {
+            x.write_xml(out, "OwnerId");
+        }
+        if let Some(x) = &self.approver_id {
+            x.write_xml(out, "ApproverId");
+        }
+        if let Some(x) = &self.state {
+            x.write_xml(out, "State");
+        }
+        if let Some(x) = &self.expiration_time {
+            x.write_xml(out, "ExpirationTime");
+        }
+        if let Some(x) = &self.requestor_id {
+            x.write_xml(out, "RequestorId");
+        }
+        if let Some(x) = &self.requestor_name {
+            x.write_xml(out, "RequestorName");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+        if let Some(x) = &self.session_duration {
+            x.write_xml(out, "SessionDuration");
+        }
+        if let Some(x) = &self.redirect_url {
+            x.write_xml(out, "RedirectUrl");
+        }
+        if let Some(x) = &self.notes {
+            x.write_xml(out, "Notes");
+        }
+        if let Some(x) = &self.rejection_reason {
+            x.write_xml(out, "RejectionReason");
+        }
+        if let Some(x) = &self.only_send_by_owner {
+            x.write_xml(out, "OnlySendByOwner");
+        }
+        if let Some(x) = &self.updated_time {
+            x.write_xml(out, "UpdatedTime");
+        }
     }
 }
 
@@ -1309,6 +1750,20 @@ impl ToNode for DeleteServiceLinkedRoleResponse {
     }
 }
 
+impl WriteXml for DeleteServiceLinkedRoleResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for DeleteServiceLinkedRoleResponse {
+    fn write_members(&self, out: &mut String) {
+        self.deletion_task_id.write_xml(out, "DeletionTaskId");
+    }
+}
+
 /// `DeleteServiceSpecificCredentialRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteServiceSpecificCredentialRequest {
@@ -1419,6 +1874,25 @@ impl ToNode for DeletionTaskFailureReasonType {
     }
 }
 
+impl WriteXml for DeletionTaskFailureReasonType {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for DeletionTaskFailureReasonType {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.reason {
+            x.write_xml(out, "Reason");
+        }
+        if let Some(x) = &self.role_usage_list {
+            xml::list(out, "RoleUsageList", &x);
+        }
+    }
+}
+
 /// `DetachGroupPolicyRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DetachGroupPolicyRequest {
@@ -1499,6 +1973,25 @@ impl ToNode for DisableOrganizationsRootCredentialsManagementResponse {
     }
 }
 
+impl WriteXml for DisableOrganizationsRootCredentialsManagementResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for DisableOrganizationsRootCredentialsManagementResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.organization_id {
+            x.write_xml(out, "OrganizationId");
+        }
+        if let Some(x) = &self.enabled_features {
+            xml::list(out, "EnabledFeatures", &x);
+        }
+    }
+}
+
 /// `DisableOrganizationsRootSessionsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisableOrganizationsRootSessionsRequest {
@@ -1528,6 +2021,25 @@ impl ToNode for DisableOrganizationsRootSessionsResponse {
             fields.push(("EnabledFeatures", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for DisableOrganizationsRootSessionsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for DisableOrganizationsRootSessionsResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.organization_id {
+            x.write_xml(out, "OrganizationId");
+        }
+        if let Some(x) = &self.enabled_features {
+            xml::list(out, "EnabledFeatures", &x);
+        }
     }
 }
 
@@ -1583,6 +2095,25 @@ impl ToNode for EnableOrganizationsRootCredentialsManagementResponse {
     }
 }
 
+impl WriteXml for EnableOrganizationsRootCredentialsManagementResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for EnableOrganizationsRootCredentialsManagementResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.organization_id {
+            x.write_xml(out, "OrganizationId");
+        }
+        if let Some(x) = &self.enabled_features {
+            xml::list(out, "EnabledFeatures", &x);
+        }
+    }
+}
+
 /// `EnableOrganizationsRootSessionsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnableOrganizationsRootSessionsRequest {
@@ -1615,6 +2146,25 @@ impl ToNode for EnableOrganizationsRootSessionsResponse {
     }
 }
 
+impl WriteXml for EnableOrganizationsRootSessionsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for EnableOrganizationsRootSessionsResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.organization_id {
+            x.write_xml(out, "OrganizationId");
+        }
+        if let Some(x) = &self.enabled_features {
+            xml::list(out, "EnabledFeatures", &x);
+        }
+    }
+}
+
 /// `EnableOutboundWebIdentityFederationResponse`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnableOutboundWebIdentityFederationResponse {
@@ -1628,6 +2178,22 @@ impl ToNode for EnableOutboundWebIdentityFederationResponse {
             fields.push(("IssuerIdentifier", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for EnableOutboundWebIdentityFederationResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for EnableOutboundWebIdentityFederationResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.issuer_identifier {
+            x.write_xml(out, "IssuerIdentifier");
+        }
     }
 }
 
@@ -1646,6 +2212,23 @@ impl ToNode for EntityDetails {
             fields.push(("LastAuthenticated", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for EntityDetails {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for EntityDetails {
+    fn write_members(&self, out: &mut String) {
+        self.entity_info.write_xml(out, "EntityInfo");
+        if let Some(x) = &self.last_authenticated {
+            x.write_xml(out, "LastAuthenticated");
+        }
     }
 }
 
@@ -1673,6 +2256,26 @@ impl ToNode for EntityInfo {
     }
 }
 
+impl WriteXml for EntityInfo {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for EntityInfo {
+    fn write_members(&self, out: &mut String) {
+        self.arn.write_xml(out, "Arn");
+        self.name.write_xml(out, "Name");
+        self.r#type.write_xml(out, "Type");
+        self.id.write_xml(out, "Id");
+        if let Some(x) = &self.path {
+            x.write_xml(out, "Path");
+        }
+    }
+}
+
 /// `ErrorDetails`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorDetails {
@@ -1686,6 +2289,21 @@ impl ToNode for ErrorDetails {
         fields.push(("Message", self.message.to_node()));
         fields.push(("Code", self.code.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ErrorDetails {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ErrorDetails {
+    fn write_members(&self, out: &mut String) {
+        self.message.write_xml(out, "Message");
+        self.code.write_xml(out, "Code");
     }
 }
 
@@ -1733,6 +2351,42 @@ impl ToNode for EvaluationResult {
     }
 }
 
+impl WriteXml for EvaluationResult {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for EvaluationResult {
+    fn write_members(&self, out: &mut String) {
+        self.eval_action_name.write_xml(out, "EvalActionName");
+        if let Some(x) = &self.eval_resource_name {
+            x.write_xml(out, "EvalResourceName");
+        }
+        self.eval_decision.write_xml(out, "EvalDecision");
+        if let Some(x) = &self.matched_statements {
+            xml::list(out, "MatchedStatements", &x);
+        }
+        if let Some(x) = &self.missing_context_values {
+            xml::list(out, "MissingContextValues", &x);
+        }
+        if let Some(x) = &self.organizations_decision_detail {
+            x.write_xml(out, "OrganizationsDecisionDetail");
+        }
+        if let Some(x) = &self.permissions_boundary_decision_detail {
+            x.write_xml(out, "PermissionsBoundaryDecisionDetail");
+        }
+        if let Some(x) = &self.eval_decision_details {
+            xml::map(out, "EvalDecisionDetails", &x);
+        }
+        if let Some(x) = &self.resource_specific_results {
+            xml::list(out, "ResourceSpecificResults", &x);
+        }
+    }
+}
+
 /// `GenerateCredentialReportResponse`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenerateCredentialReportResponse {
@@ -1750,6 +2404,25 @@ impl ToNode for GenerateCredentialReportResponse {
             fields.push(("Description", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GenerateCredentialReportResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GenerateCredentialReportResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.state {
+            x.write_xml(out, "State");
+        }
+        if let Some(x) = &self.description {
+            x.write_xml(out, "Description");
+        }
     }
 }
 
@@ -1785,6 +2458,22 @@ impl ToNode for GenerateOrganizationsAccessReportResponse {
     }
 }
 
+impl WriteXml for GenerateOrganizationsAccessReportResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GenerateOrganizationsAccessReportResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.job_id {
+            x.write_xml(out, "JobId");
+        }
+    }
+}
+
 /// `GenerateServiceLastAccessedDetailsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsRequest {
@@ -1814,6 +2503,22 @@ impl ToNode for GenerateServiceLastAccessedDetailsResponse {
             fields.push(("JobId", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GenerateServiceLastAccessedDetailsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GenerateServiceLastAccessedDetailsResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.job_id {
+            x.write_xml(out, "JobId");
+        }
     }
 }
 
@@ -1848,6 +2553,25 @@ impl ToNode for GetAccessKeyLastUsedResponse {
             fields.push(("AccessKeyLastUsed", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetAccessKeyLastUsedResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetAccessKeyLastUsedResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.user_name {
+            x.write_xml(out, "UserName");
+        }
+        if let Some(x) = &self.access_key_last_used {
+            x.write_xml(out, "AccessKeyLastUsed");
+        }
     }
 }
 
@@ -1905,6 +2629,37 @@ impl ToNode for GetAccountAuthorizationDetailsResponse {
     }
 }
 
+impl WriteXml for GetAccountAuthorizationDetailsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetAccountAuthorizationDetailsResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.user_detail_list {
+            xml::list(out, "UserDetailList", &x);
+        }
+        if let Some(x) = &self.group_detail_list {
+            xml::list(out, "GroupDetailList", &x);
+        }
+        if let Some(x) = &self.role_detail_list {
+            xml::list(out, "RoleDetailList", &x);
+        }
+        if let Some(x) = &self.policies {
+            xml::list(out, "Policies", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `GetAccountPasswordPolicyResponse`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetAccountPasswordPolicyResponse {
@@ -1916,6 +2671,20 @@ impl ToNode for GetAccountPasswordPolicyResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("PasswordPolicy", self.password_policy.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetAccountPasswordPolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetAccountPasswordPolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        self.password_policy.write_xml(out, "PasswordPolicy");
     }
 }
 
@@ -1932,6 +2701,22 @@ impl ToNode for GetAccountSummaryResponse {
             fields.push(("SummaryMap", Node::Map(x.iter().map(|(k, x)| (k.to_string(), x.to_node())).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetAccountSummaryResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetAccountSummaryResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.summary_map {
+            xml::map(out, "SummaryMap", &x);
+        }
     }
 }
 
@@ -1962,6 +2747,22 @@ impl ToNode for GetContextKeysForPolicyResponse {
             fields.push(("ContextKeyNames", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetContextKeysForPolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetContextKeysForPolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.context_key_names {
+            xml::list(out, "ContextKeyNames", &x);
+        }
     }
 }
 
@@ -2005,6 +2806,28 @@ impl ToNode for GetCredentialReportResponse {
     }
 }
 
+impl WriteXml for GetCredentialReportResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetCredentialReportResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.content {
+            x.write_xml(out, "Content");
+        }
+        if let Some(x) = &self.report_format {
+            x.write_xml(out, "ReportFormat");
+        }
+        if let Some(x) = &self.generated_time {
+            x.write_xml(out, "GeneratedTime");
+        }
+    }
+}
+
 /// `GetDelegationRequestRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetDelegationRequestRequest {
@@ -2045,6 +2868,28 @@ impl ToNode for GetDelegationRequestResponse {
     }
 }
 
+impl WriteXml for GetDelegationRequestResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetDelegationRequestResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.delegation_request {
+            x.write_xml(out, "DelegationRequest");
+        }
+        if let Some(x) = &self.permission_check_status {
+            x.write_xml(out, "PermissionCheckStatus");
+        }
+        if let Some(x) = &self.permission_check_result {
+            x.write_xml(out, "PermissionCheckResult");
+        }
+    }
+}
+
 /// `GetGroupPolicyRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetGroupPolicyRequest {
@@ -2076,6 +2921,22 @@ impl ToNode for GetGroupPolicyResponse {
         fields.push(("PolicyName", self.policy_name.to_node()));
         fields.push(("PolicyDocument", self.policy_document.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetGroupPolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetGroupPolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        self.group_name.write_xml(out, "GroupName");
+        self.policy_name.write_xml(out, "PolicyName");
+        self.policy_document.write_xml(out, "PolicyDocument");
     }
 }
 
@@ -2121,6 +2982,27 @@ impl ToNode for GetGroupResponse {
     }
 }
 
+impl WriteXml for GetGroupResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetGroupResponse {
+    fn write_members(&self, out: &mut String) {
+        self.group.write_xml(out, "Group");
+        xml::list(out, "Users", &self.users);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `GetHumanReadableSummaryRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetHumanReadableSummaryRequest {
@@ -2161,6 +3043,28 @@ impl ToNode for GetHumanReadableSummaryResponse {
     }
 }
 
+impl WriteXml for GetHumanReadableSummaryResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetHumanReadableSummaryResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.summary_content {
+            x.write_xml(out, "SummaryContent");
+        }
+        if let Some(x) = &self.locale {
+            x.write_xml(out, "Locale");
+        }
+        if let Some(x) = &self.summary_state {
+            x.write_xml(out, "SummaryState");
+        }
+    }
+}
+
 /// `GetInstanceProfileRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetInstanceProfileRequest {
@@ -2189,6 +3093,20 @@ impl ToNode for GetInstanceProfileResponse {
     }
 }
 
+impl WriteXml for GetInstanceProfileResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetInstanceProfileResponse {
+    fn write_members(&self, out: &mut String) {
+        self.instance_profile.write_xml(out, "InstanceProfile");
+    }
+}
+
 /// `GetLoginProfileRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetLoginProfileRequest {
@@ -2214,6 +3132,20 @@ impl ToNode for GetLoginProfileResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("LoginProfile", self.login_profile.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetLoginProfileResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetLoginProfileResponse {
+    fn write_members(&self, out: &mut String) {
+        self.login_profile.write_xml(out, "LoginProfile");
     }
 }
 
@@ -2256,6 +3188,29 @@ impl ToNode for GetMFADeviceResponse {
             fields.push(("Certifications", Node::Map(x.iter().map(|(k, x)| (k.to_string(), x.to_node())).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetMFADeviceResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetMFADeviceResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.user_name {
+            x.write_xml(out, "UserName");
+        }
+        self.serial_number.write_xml(out, "SerialNumber");
+        if let Some(x) = &self.enable_date {
+            x.write_xml(out, "EnableDate");
+        }
+        if let Some(x) = &self.certifications {
+            xml::map(out, "Certifications", &x);
+        }
     }
 }
 
@@ -2302,6 +3257,34 @@ impl ToNode for GetOpenIDConnectProviderResponse {
             fields.push(("Tags", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetOpenIDConnectProviderResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetOpenIDConnectProviderResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.url {
+            x.write_xml(out, "Url");
+        }
+        if let Some(x) = &self.client_id_list {
+            xml::list(out, "ClientIDList", &x);
+        }
+        if let Some(x) = &self.thumbprint_list {
+            xml::list(out, "ThumbprintList", &x);
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
     }
 }
 
@@ -2369,6 +3352,42 @@ impl ToNode for GetOrganizationsAccessReportResponse {
     }
 }
 
+impl WriteXml for GetOrganizationsAccessReportResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetOrganizationsAccessReportResponse {
+    fn write_members(&self, out: &mut String) {
+        self.job_status.write_xml(out, "JobStatus");
+        self.job_creation_date.write_xml(out, "JobCreationDate");
+        if let Some(x) = &self.job_completion_date {
+            x.write_xml(out, "JobCompletionDate");
+        }
+        if let Some(x) = &self.number_of_services_accessible {
+            x.write_xml(out, "NumberOfServicesAccessible");
+        }
+        if let Some(x) = &self.number_of_services_not_accessed {
+            x.write_xml(out, "NumberOfServicesNotAccessed");
+        }
+        if let Some(x) = &self.access_details {
+            xml::list(out, "AccessDetails", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+        if let Some(x) = &self.error_details {
+            x.write_xml(out, "ErrorDetails");
+        }
+    }
+}
+
 /// `GetOutboundWebIdentityFederationInfoResponse`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetOutboundWebIdentityFederationInfoResponse {
@@ -2386,6 +3405,25 @@ impl ToNode for GetOutboundWebIdentityFederationInfoResponse {
             fields.push(("JwtVendingEnabled", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetOutboundWebIdentityFederationInfoResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetOutboundWebIdentityFederationInfoResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.issuer_identifier {
+            x.write_xml(out, "IssuerIdentifier");
+        }
+        if let Some(x) = &self.jwt_vending_enabled {
+            x.write_xml(out, "JwtVendingEnabled");
+        }
     }
 }
 
@@ -2419,6 +3457,22 @@ impl ToNode for GetPolicyResponse {
     }
 }
 
+impl WriteXml for GetPolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetPolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy {
+            x.write_xml(out, "Policy");
+        }
+    }
+}
+
 /// `GetPolicyVersionRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetPolicyVersionRequest {
@@ -2448,6 +3502,22 @@ impl ToNode for GetPolicyVersionResponse {
             fields.push(("PolicyVersion", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetPolicyVersionResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetPolicyVersionResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy_version {
+            x.write_xml(out, "PolicyVersion");
+        }
     }
 }
 
@@ -2485,6 +3555,22 @@ impl ToNode for GetRolePolicyResponse {
     }
 }
 
+impl WriteXml for GetRolePolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetRolePolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        self.role_name.write_xml(out, "RoleName");
+        self.policy_name.write_xml(out, "PolicyName");
+        self.policy_document.write_xml(out, "PolicyDocument");
+    }
+}
+
 /// `GetRoleRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetRoleRequest {
@@ -2510,6 +3596,20 @@ impl ToNode for GetRoleResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("Role", self.role.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetRoleResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetRoleResponse {
+    fn write_members(&self, out: &mut String) {
+        self.role.write_xml(out, "Role");
     }
 }
 
@@ -2567,6 +3667,40 @@ impl ToNode for GetSAMLProviderResponse {
     }
 }
 
+impl WriteXml for GetSAMLProviderResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetSAMLProviderResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.saml_provider_uuid {
+            x.write_xml(out, "SAMLProviderUUID");
+        }
+        if let Some(x) = &self.saml_metadata_document {
+            x.write_xml(out, "SAMLMetadataDocument");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+        if let Some(x) = &self.valid_until {
+            x.write_xml(out, "ValidUntil");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+        if let Some(x) = &self.assertion_encryption_mode {
+            x.write_xml(out, "AssertionEncryptionMode");
+        }
+        if let Some(x) = &self.private_key_list {
+            xml::list(out, "PrivateKeyList", &x);
+        }
+    }
+}
+
 /// `GetSSHPublicKeyRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSSHPublicKeyRequest {
@@ -2601,6 +3735,22 @@ impl ToNode for GetSSHPublicKeyResponse {
     }
 }
 
+impl WriteXml for GetSSHPublicKeyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetSSHPublicKeyResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.ssh_public_key {
+            x.write_xml(out, "SSHPublicKey");
+        }
+    }
+}
+
 /// `GetServerCertificateRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetServerCertificateRequest {
@@ -2626,6 +3776,20 @@ impl ToNode for GetServerCertificateResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("ServerCertificate", self.server_certificate.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetServerCertificateResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetServerCertificateResponse {
+    fn write_members(&self, out: &mut String) {
+        self.server_certificate.write_xml(out, "ServerCertificate");
     }
 }
 
@@ -2683,6 +3847,35 @@ impl ToNode for GetServiceLastAccessedDetailsResponse {
     }
 }
 
+impl WriteXml for GetServiceLastAccessedDetailsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetServiceLastAccessedDetailsResponse {
+    fn write_members(&self, out: &mut String) {
+        self.job_status.write_xml(out, "JobStatus");
+        if let Some(x) = &self.job_type {
+            x.write_xml(out, "JobType");
+        }
+        self.job_creation_date.write_xml(out, "JobCreationDate");
+        xml::list(out, "ServicesLastAccessed", &self.services_last_accessed);
+        self.job_completion_date.write_xml(out, "JobCompletionDate");
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+        if let Some(x) = &self.error {
+            x.write_xml(out, "Error");
+        }
+    }
+}
+
 /// `GetServiceLastAccessedDetailsWithEntitiesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsWithEntitiesRequest {
@@ -2735,6 +3928,32 @@ impl ToNode for GetServiceLastAccessedDetailsWithEntitiesResponse {
     }
 }
 
+impl WriteXml for GetServiceLastAccessedDetailsWithEntitiesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetServiceLastAccessedDetailsWithEntitiesResponse {
+    fn write_members(&self, out: &mut String) {
+        self.job_status.write_xml(out, "JobStatus");
+        self.job_creation_date.write_xml(out, "JobCreationDate");
+        self.job_completion_date.write_xml(out, "JobCompletionDate");
+        xml::list(out, "EntityDetailsList", &self.entity_details_list);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+        if let Some(x) = &self.error {
+            x.write_xml(out, "Error");
+        }
+    }
+}
+
 /// `GetServiceLinkedRoleDeletionStatusRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetServiceLinkedRoleDeletionStatusRequest {
@@ -2764,6 +3983,23 @@ impl ToNode for GetServiceLinkedRoleDeletionStatusResponse {
             fields.push(("Reason", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetServiceLinkedRoleDeletionStatusResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetServiceLinkedRoleDeletionStatusResponse {
+    fn write_members(&self, out: &mut String) {
+        self.status.write_xml(out, "Status");
+        if let Some(x) = &self.reason {
+            x.write_xml(out, "Reason");
+        }
     }
 }
 
@@ -2801,6 +4037,22 @@ impl ToNode for GetUserPolicyResponse {
     }
 }
 
+impl WriteXml for GetUserPolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetUserPolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        self.user_name.write_xml(out, "UserName");
+        self.policy_name.write_xml(out, "PolicyName");
+        self.policy_document.write_xml(out, "PolicyDocument");
+    }
+}
+
 /// `GetUserRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetUserRequest {
@@ -2829,6 +4081,20 @@ impl ToNode for GetUserResponse {
     }
 }
 
+impl WriteXml for GetUserResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetUserResponse {
+    fn write_members(&self, out: &mut String) {
+        self.user.write_xml(out, "User");
+    }
+}
+
 /// `Group`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
@@ -2848,6 +4114,24 @@ impl ToNode for Group {
         fields.push(("Arn", self.arn.to_node()));
         fields.push(("CreateDate", self.create_date.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for Group {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for Group {
+    fn write_members(&self, out: &mut String) {
+        self.path.write_xml(out, "Path");
+        self.group_name.write_xml(out, "GroupName");
+        self.group_id.write_xml(out, "GroupId");
+        self.arn.write_xml(out, "Arn");
+        self.create_date.write_xml(out, "CreateDate");
     }
 }
 
@@ -2891,6 +4175,40 @@ impl ToNode for GroupDetail {
     }
 }
 
+impl WriteXml for GroupDetail {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GroupDetail {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.path {
+            x.write_xml(out, "Path");
+        }
+        if let Some(x) = &self.group_name {
+            x.write_xml(out, "GroupName");
+        }
+        if let Some(x) = &self.group_id {
+            x.write_xml(out, "GroupId");
+        }
+        if let Some(x) = &self.arn {
+            x.write_xml(out, "Arn");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+        if let Some(x) = &self.group_policy_list {
+            xml::list(out, "GroupPolicyList", &x);
+        }
+        if let Some(x) = &self.attached_managed_policies {
+            xml::list(out, "AttachedManagedPolicies", &x);
+        }
+    }
+}
+
 /// `InstanceProfile`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceProfile {
@@ -2916,6 +4234,28 @@ impl ToNode for InstanceProfile {
             fields.push(("Tags", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for InstanceProfile {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for InstanceProfile {
+    fn write_members(&self, out: &mut String) {
+        self.path.write_xml(out, "Path");
+        self.instance_profile_name.write_xml(out, "InstanceProfileName");
+        self.instance_profile_id.write_xml(out, "InstanceProfileId");
+        self.arn.write_xml(out, "Arn");
+        self.create_date.write_xml(out, "CreateDate");
+        xml::list(out, "Roles", &self.roles);
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
     }
 }
 
@@ -2959,6 +4299,26 @@ impl ToNode for ListAccessKeysResponse {
     }
 }
 
+impl WriteXml for ListAccessKeysResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListAccessKeysResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "AccessKeyMetadata", &self.access_key_metadata);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListAccountAliasesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAccountAliasesRequest {
@@ -2994,6 +4354,26 @@ impl ToNode for ListAccountAliasesResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListAccountAliasesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListAccountAliasesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "AccountAliases", &self.account_aliases);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3041,6 +4421,28 @@ impl ToNode for ListAttachedGroupPoliciesResponse {
     }
 }
 
+impl WriteXml for ListAttachedGroupPoliciesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListAttachedGroupPoliciesResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.attached_policies {
+            xml::list(out, "AttachedPolicies", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListAttachedRolePoliciesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAttachedRolePoliciesRequest {
@@ -3082,6 +4484,28 @@ impl ToNode for ListAttachedRolePoliciesResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListAttachedRolePoliciesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListAttachedRolePoliciesResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.attached_policies {
+            xml::list(out, "AttachedPolicies", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3129,6 +4553,28 @@ impl ToNode for ListAttachedUserPoliciesResponse {
     }
 }
 
+impl WriteXml for ListAttachedUserPoliciesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListAttachedUserPoliciesResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.attached_policies {
+            xml::list(out, "AttachedPolicies", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListDelegationRequestsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListDelegationRequestsRequest {
@@ -3168,6 +4614,28 @@ impl ToNode for ListDelegationRequestsResponse {
             fields.push(("isTruncated", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListDelegationRequestsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListDelegationRequestsResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.delegation_requests {
+            xml::list(out, "DelegationRequests", &x);
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "isTruncated");
+        }
     }
 }
 
@@ -3227,6 +4695,34 @@ impl ToNode for ListEntitiesForPolicyResponse {
     }
 }
 
+impl WriteXml for ListEntitiesForPolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListEntitiesForPolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy_groups {
+            xml::list(out, "PolicyGroups", &x);
+        }
+        if let Some(x) = &self.policy_users {
+            xml::list(out, "PolicyUsers", &x);
+        }
+        if let Some(x) = &self.policy_roles {
+            xml::list(out, "PolicyRoles", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListGroupPoliciesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListGroupPoliciesRequest {
@@ -3264,6 +4760,26 @@ impl ToNode for ListGroupPoliciesResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListGroupPoliciesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListGroupPoliciesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "PolicyNames", &self.policy_names);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3307,6 +4823,26 @@ impl ToNode for ListGroupsForUserResponse {
     }
 }
 
+impl WriteXml for ListGroupsForUserResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListGroupsForUserResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Groups", &self.groups);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListGroupsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListGroupsRequest {
@@ -3344,6 +4880,26 @@ impl ToNode for ListGroupsResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListGroupsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListGroupsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Groups", &self.groups);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3387,6 +4943,26 @@ impl ToNode for ListInstanceProfileTagsResponse {
     }
 }
 
+impl WriteXml for ListInstanceProfileTagsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListInstanceProfileTagsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Tags", &self.tags);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListInstanceProfilesForRoleRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesForRoleRequest {
@@ -3424,6 +5000,26 @@ impl ToNode for ListInstanceProfilesForRoleResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListInstanceProfilesForRoleResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListInstanceProfilesForRoleResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "InstanceProfiles", &self.instance_profiles);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3467,6 +5063,26 @@ impl ToNode for ListInstanceProfilesResponse {
     }
 }
 
+impl WriteXml for ListInstanceProfilesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListInstanceProfilesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "InstanceProfiles", &self.instance_profiles);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListMFADeviceTagsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListMFADeviceTagsRequest {
@@ -3504,6 +5120,26 @@ impl ToNode for ListMFADeviceTagsResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListMFADeviceTagsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListMFADeviceTagsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Tags", &self.tags);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3547,6 +5183,26 @@ impl ToNode for ListMFADevicesResponse {
     }
 }
 
+impl WriteXml for ListMFADevicesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListMFADevicesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "MFADevices", &self.mfa_devices);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListOpenIDConnectProviderTagsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListOpenIDConnectProviderTagsRequest {
@@ -3587,6 +5243,26 @@ impl ToNode for ListOpenIDConnectProviderTagsResponse {
     }
 }
 
+impl WriteXml for ListOpenIDConnectProviderTagsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListOpenIDConnectProviderTagsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Tags", &self.tags);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListOpenIDConnectProvidersRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListOpenIDConnectProvidersRequest {
@@ -3612,6 +5288,22 @@ impl ToNode for ListOpenIDConnectProvidersResponse {
             fields.push(("OpenIDConnectProviderList", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListOpenIDConnectProvidersResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListOpenIDConnectProvidersResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.open_id_connect_provider_list {
+            xml::list(out, "OpenIDConnectProviderList", &x);
+        }
     }
 }
 
@@ -3647,6 +5339,25 @@ impl ToNode for ListOrganizationsFeaturesResponse {
     }
 }
 
+impl WriteXml for ListOrganizationsFeaturesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListOrganizationsFeaturesResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.organization_id {
+            x.write_xml(out, "OrganizationId");
+        }
+        if let Some(x) = &self.enabled_features {
+            xml::list(out, "EnabledFeatures", &x);
+        }
+    }
+}
+
 /// `ListPoliciesGrantingServiceAccessEntry`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPoliciesGrantingServiceAccessEntry {
@@ -3664,6 +5375,25 @@ impl ToNode for ListPoliciesGrantingServiceAccessEntry {
             fields.push(("Policies", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListPoliciesGrantingServiceAccessEntry {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListPoliciesGrantingServiceAccessEntry {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.service_namespace {
+            x.write_xml(out, "ServiceNamespace");
+        }
+        if let Some(x) = &self.policies {
+            xml::list(out, "Policies", &x);
+        }
     }
 }
 
@@ -3704,6 +5434,26 @@ impl ToNode for ListPoliciesGrantingServiceAccessResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListPoliciesGrantingServiceAccessResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListPoliciesGrantingServiceAccessResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "PoliciesGrantingServiceAccess", &self.policies_granting_service_access);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3755,6 +5505,28 @@ impl ToNode for ListPoliciesResponse {
     }
 }
 
+impl WriteXml for ListPoliciesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListPoliciesResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policies {
+            xml::list(out, "Policies", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListPolicyTagsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPolicyTagsRequest {
@@ -3792,6 +5564,26 @@ impl ToNode for ListPolicyTagsResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListPolicyTagsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListPolicyTagsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Tags", &self.tags);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3837,6 +5629,28 @@ impl ToNode for ListPolicyVersionsResponse {
     }
 }
 
+impl WriteXml for ListPolicyVersionsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListPolicyVersionsResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.versions {
+            xml::list(out, "Versions", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListRolePoliciesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListRolePoliciesRequest {
@@ -3874,6 +5688,26 @@ impl ToNode for ListRolePoliciesResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListRolePoliciesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListRolePoliciesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "PolicyNames", &self.policy_names);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3917,6 +5751,26 @@ impl ToNode for ListRoleTagsResponse {
     }
 }
 
+impl WriteXml for ListRoleTagsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListRoleTagsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Tags", &self.tags);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListRolesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListRolesRequest {
@@ -3954,6 +5808,26 @@ impl ToNode for ListRolesResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListRolesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListRolesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Roles", &self.roles);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -3997,6 +5871,26 @@ impl ToNode for ListSAMLProviderTagsResponse {
     }
 }
 
+impl WriteXml for ListSAMLProviderTagsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListSAMLProviderTagsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Tags", &self.tags);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListSAMLProvidersRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSAMLProvidersRequest {
@@ -4022,6 +5916,22 @@ impl ToNode for ListSAMLProvidersResponse {
             fields.push(("SAMLProviderList", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListSAMLProvidersResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListSAMLProvidersResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.saml_provider_list {
+            xml::list(out, "SAMLProviderList", &x);
+        }
     }
 }
 
@@ -4067,6 +5977,28 @@ impl ToNode for ListSSHPublicKeysResponse {
     }
 }
 
+impl WriteXml for ListSSHPublicKeysResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListSSHPublicKeysResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.ssh_public_keys {
+            xml::list(out, "SSHPublicKeys", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListServerCertificateTagsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListServerCertificateTagsRequest {
@@ -4107,6 +6039,26 @@ impl ToNode for ListServerCertificateTagsResponse {
     }
 }
 
+impl WriteXml for ListServerCertificateTagsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListServerCertificateTagsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Tags", &self.tags);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListServerCertificatesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListServerCertificatesRequest {
@@ -4144,6 +6096,26 @@ impl ToNode for ListServerCertificatesResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListServerCertificatesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListServerCertificatesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "ServerCertificateMetadataList", &self.server_certificate_metadata_list);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -4193,6 +6165,28 @@ impl ToNode for ListServiceSpecificCredentialsResponse {
     }
 }
 
+impl WriteXml for ListServiceSpecificCredentialsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListServiceSpecificCredentialsResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.service_specific_credentials {
+            xml::list(out, "ServiceSpecificCredentials", &x);
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+    }
+}
+
 /// `ListSigningCertificatesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSigningCertificatesRequest {
@@ -4230,6 +6224,26 @@ impl ToNode for ListSigningCertificatesResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListSigningCertificatesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListSigningCertificatesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Certificates", &self.certificates);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -4273,6 +6287,26 @@ impl ToNode for ListUserPoliciesResponse {
     }
 }
 
+impl WriteXml for ListUserPoliciesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListUserPoliciesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "PolicyNames", &self.policy_names);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListUserTagsRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListUserTagsRequest {
@@ -4310,6 +6344,26 @@ impl ToNode for ListUserTagsResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ListUserTagsResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListUserTagsResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Tags", &self.tags);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -4353,6 +6407,26 @@ impl ToNode for ListUsersResponse {
     }
 }
 
+impl WriteXml for ListUsersResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListUsersResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "Users", &self.users);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `ListVirtualMFADevicesRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListVirtualMFADevicesRequest {
@@ -4393,6 +6467,26 @@ impl ToNode for ListVirtualMFADevicesResponse {
     }
 }
 
+impl WriteXml for ListVirtualMFADevicesResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ListVirtualMFADevicesResponse {
+    fn write_members(&self, out: &mut String) {
+        xml::list(out, "VirtualMFADevices", &self.virtual_mfa_devices);
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
+    }
+}
+
 /// `LoginProfile`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoginProfile {
@@ -4413,6 +6507,24 @@ impl ToNode for LoginProfile {
     }
 }
 
+impl WriteXml for LoginProfile {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for LoginProfile {
+    fn write_members(&self, out: &mut String) {
+        self.user_name.write_xml(out, "UserName");
+        self.create_date.write_xml(out, "CreateDate");
+        if let Some(x) = &self.password_reset_required {
+            x.write_xml(out, "PasswordResetRequired");
+        }
+    }
+}
+
 /// `MFADevice`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MFADevice {
@@ -4428,6 +6540,22 @@ impl ToNode for MFADevice {
         fields.push(("SerialNumber", self.serial_number.to_node()));
         fields.push(("EnableDate", self.enable_date.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for MFADevice {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for MFADevice {
+    fn write_members(&self, out: &mut String) {
+        self.user_name.write_xml(out, "UserName");
+        self.serial_number.write_xml(out, "SerialNumber");
+        self.enable_date.write_xml(out, "EnableDate");
     }
 }
 
@@ -4491,6 +6619,55 @@ impl ToNode for ManagedPolicyDetail {
     }
 }
 
+impl WriteXml for ManagedPolicyDetail {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ManagedPolicyDetail {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy_name {
+            x.write_xml(out, "PolicyName");
+        }
+        if let Some(x) = &self.policy_id {
+            x.write_xml(out, "PolicyId");
+        }
+        if let Some(x) = &self.arn {
+            x.write_xml(out, "Arn");
+        }
+        if let Some(x) = &self.path {
+            x.write_xml(out, "Path");
+        }
+        if let Some(x) = &self.default_version_id {
+            x.write_xml(out, "DefaultVersionId");
+        }
+        if let Some(x) = &self.attachment_count {
+            x.write_xml(out, "AttachmentCount");
+        }
+        if let Some(x) = &self.permissions_boundary_usage_count {
+            x.write_xml(out, "PermissionsBoundaryUsageCount");
+        }
+        if let Some(x) = &self.is_attachable {
+            x.write_xml(out, "IsAttachable");
+        }
+        if let Some(x) = &self.description {
+            x.write_xml(out, "Description");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+        if let Some(x) = &self.update_date {
+            x.write_xml(out, "UpdateDate");
+        }
+        if let Some(x) = &self.policy_version_list {
+            xml::list(out, "PolicyVersionList", &x);
+        }
+    }
+}
+
 /// `OpenIDConnectProviderListEntry`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenIDConnectProviderListEntry {
@@ -4507,6 +6684,22 @@ impl ToNode for OpenIDConnectProviderListEntry {
     }
 }
 
+impl WriteXml for OpenIDConnectProviderListEntry {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for OpenIDConnectProviderListEntry {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.arn {
+            x.write_xml(out, "Arn");
+        }
+    }
+}
+
 /// `OrganizationsDecisionDetail`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrganizationsDecisionDetail {
@@ -4520,6 +6713,22 @@ impl ToNode for OrganizationsDecisionDetail {
             fields.push(("AllowedByOrganizations", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for OrganizationsDecisionDetail {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for OrganizationsDecisionDetail {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.allowed_by_organizations {
+            x.write_xml(out, "AllowedByOrganizations");
+        }
     }
 }
 
@@ -4575,6 +6784,49 @@ impl ToNode for PasswordPolicy {
     }
 }
 
+impl WriteXml for PasswordPolicy {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PasswordPolicy {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.minimum_password_length {
+            x.write_xml(out, "MinimumPasswordLength");
+        }
+        if let Some(x) = &self.require_symbols {
+            x.write_xml(out, "RequireSymbols");
+        }
+        if let Some(x) = &self.require_numbers {
+            x.write_xml(out, "RequireNumbers");
+        }
+        if let Some(x) = &self.require_uppercase_characters {
+            x.write_xml(out, "RequireUppercaseCharacters");
+        }
+        if let Some(x) = &self.require_lowercase_characters {
+            x.write_xml(out, "RequireLowercaseCharacters");
+        }
+        if let Some(x) = &self.allow_users_to_change_password {
+            x.write_xml(out, "AllowUsersToChangePassword");
+        }
+        if let Some(x) = &self.expire_passwords {
+            x.write_xml(out, "ExpirePasswords");
+        }
+        if let Some(x) = &self.max_password_age {
+            x.write_xml(out, "MaxPasswordAge");
+        }
+        if let Some(x) = &self.password_reuse_prevention {
+            x.write_xml(out, "PasswordReusePrevention");
+        }
+        if let Some(x) = &self.hard_expiry {
+            x.write_xml(out, "HardExpiry");
+        }
+    }
+}
+
 /// `PermissionsBoundaryDecisionDetail`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionsBoundaryDecisionDetail {
@@ -4588,6 +6840,22 @@ impl ToNode for PermissionsBoundaryDecisionDetail {
             fields.push(("AllowedByPermissionsBoundary", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for PermissionsBoundaryDecisionDetail {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PermissionsBoundaryDecisionDetail {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.allowed_by_permissions_boundary {
+            x.write_xml(out, "AllowedByPermissionsBoundary");
+        }
     }
 }
 
@@ -4651,6 +6919,55 @@ impl ToNode for Policy {
     }
 }
 
+impl WriteXml for Policy {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for Policy {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy_name {
+            x.write_xml(out, "PolicyName");
+        }
+        if let Some(x) = &self.policy_id {
+            x.write_xml(out, "PolicyId");
+        }
+        if let Some(x) = &self.arn {
+            x.write_xml(out, "Arn");
+        }
+        if let Some(x) = &self.path {
+            x.write_xml(out, "Path");
+        }
+        if let Some(x) = &self.default_version_id {
+            x.write_xml(out, "DefaultVersionId");
+        }
+        if let Some(x) = &self.attachment_count {
+            x.write_xml(out, "AttachmentCount");
+        }
+        if let Some(x) = &self.permissions_boundary_usage_count {
+            x.write_xml(out, "PermissionsBoundaryUsageCount");
+        }
+        if let Some(x) = &self.is_attachable {
+            x.write_xml(out, "IsAttachable");
+        }
+        if let Some(x) = &self.description {
+            x.write_xml(out, "Description");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+        if let Some(x) = &self.update_date {
+            x.write_xml(out, "UpdateDate");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+    }
+}
+
 /// `PolicyDetail`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyDetail {
@@ -4668,6 +6985,25 @@ impl ToNode for PolicyDetail {
             fields.push(("PolicyDocument", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for PolicyDetail {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PolicyDetail {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.policy_name {
+            x.write_xml(out, "PolicyName");
+        }
+        if let Some(x) = &self.policy_document {
+            x.write_xml(out, "PolicyDocument");
+        }
     }
 }
 
@@ -4699,6 +7035,30 @@ impl ToNode for PolicyGrantingServiceAccess {
     }
 }
 
+impl WriteXml for PolicyGrantingServiceAccess {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PolicyGrantingServiceAccess {
+    fn write_members(&self, out: &mut String) {
+        self.policy_name.write_xml(out, "PolicyName");
+        self.policy_type.write_xml(out, "PolicyType");
+        if let Some(x) = &self.policy_arn {
+            x.write_xml(out, "PolicyArn");
+        }
+        if let Some(x) = &self.entity_type {
+            x.write_xml(out, "EntityType");
+        }
+        if let Some(x) = &self.entity_name {
+            x.write_xml(out, "EntityName");
+        }
+    }
+}
+
 /// `PolicyGroup`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyGroup {
@@ -4716,6 +7076,25 @@ impl ToNode for PolicyGroup {
             fields.push(("GroupId", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for PolicyGroup {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PolicyGroup {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.group_name {
+            x.write_xml(out, "GroupName");
+        }
+        if let Some(x) = &self.group_id {
+            x.write_xml(out, "GroupId");
+        }
     }
 }
 
@@ -4753,6 +7132,28 @@ impl ToNode for PolicyParameter {
     }
 }
 
+impl WriteXml for PolicyParameter {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PolicyParameter {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.name {
+            x.write_xml(out, "Name");
+        }
+        if let Some(x) = &self.values {
+            xml::list(out, "Values", &x);
+        }
+        if let Some(x) = &self.r#type {
+            x.write_xml(out, "Type");
+        }
+    }
+}
+
 /// `PolicyRole`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyRole {
@@ -4773,6 +7174,25 @@ impl ToNode for PolicyRole {
     }
 }
 
+impl WriteXml for PolicyRole {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PolicyRole {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.role_name {
+            x.write_xml(out, "RoleName");
+        }
+        if let Some(x) = &self.role_id {
+            x.write_xml(out, "RoleId");
+        }
+    }
+}
+
 /// `PolicyUser`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyUser {
@@ -4790,6 +7210,25 @@ impl ToNode for PolicyUser {
             fields.push(("UserId", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for PolicyUser {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PolicyUser {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.user_name {
+            x.write_xml(out, "UserName");
+        }
+        if let Some(x) = &self.user_id {
+            x.write_xml(out, "UserId");
+        }
     }
 }
 
@@ -4821,6 +7260,31 @@ impl ToNode for PolicyVersion {
     }
 }
 
+impl WriteXml for PolicyVersion {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for PolicyVersion {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.document {
+            x.write_xml(out, "Document");
+        }
+        if let Some(x) = &self.version_id {
+            x.write_xml(out, "VersionId");
+        }
+        if let Some(x) = &self.is_default_version {
+            x.write_xml(out, "IsDefaultVersion");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+    }
+}
+
 /// `Position`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Position {
@@ -4838,6 +7302,25 @@ impl ToNode for Position {
             fields.push(("Column", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for Position {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for Position {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.line {
+            x.write_xml(out, "Line");
+        }
+        if let Some(x) = &self.column {
+            x.write_xml(out, "Column");
+        }
     }
 }
 
@@ -5023,6 +7506,22 @@ impl ToNode for ResetServiceSpecificCredentialResponse {
     }
 }
 
+impl WriteXml for ResetServiceSpecificCredentialResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ResetServiceSpecificCredentialResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.service_specific_credential {
+            x.write_xml(out, "ServiceSpecificCredential");
+        }
+    }
+}
+
 /// `ResourceSpecificResult`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceSpecificResult {
@@ -5052,6 +7551,33 @@ impl ToNode for ResourceSpecificResult {
             fields.push(("PermissionsBoundaryDecisionDetail", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ResourceSpecificResult {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ResourceSpecificResult {
+    fn write_members(&self, out: &mut String) {
+        self.eval_resource_name.write_xml(out, "EvalResourceName");
+        self.eval_resource_decision.write_xml(out, "EvalResourceDecision");
+        if let Some(x) = &self.matched_statements {
+            xml::list(out, "MatchedStatements", &x);
+        }
+        if let Some(x) = &self.missing_context_values {
+            xml::list(out, "MissingContextValues", &x);
+        }
+        if let Some(x) = &self.eval_decision_details {
+            xml::map(out, "EvalDecisionDetails", &x);
+        }
+        if let Some(x) = &self.permissions_boundary_decision_detail {
+            x.write_xml(out, "PermissionsBoundaryDecisionDetail");
+        }
     }
 }
 
@@ -5121,6 +7647,42 @@ impl ToNode for Role {
     }
 }
 
+impl WriteXml for Role {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for Role {
+    fn write_members(&self, out: &mut String) {
+        self.path.write_xml(out, "Path");
+        self.role_name.write_xml(out, "RoleName");
+        self.role_id.write_xml(out, "RoleId");
+        self.arn.write_xml(out, "Arn");
+        self.create_date.write_xml(out, "CreateDate");
+        if let Some(x) = &self.assume_role_policy_document {
+            x.write_xml(out, "AssumeRolePolicyDocument");
+        }
+        if let Some(x) = &self.description {
+            x.write_xml(out, "Description");
+        }
+        if let Some(x) = &self.max_session_duration {
+            x.write_xml(out, "MaxSessionDuration");
+        }
+        if let Some(x) = &self.permissions_boundary {
+            x.write_xml(out, "PermissionsBoundary");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+        if let Some(x) = &self.role_last_used {
+            x.write_xml(out, "RoleLastUsed");
+        }
+    }
+}
+
 /// `RoleDetail`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleDetail {
@@ -5181,6 +7743,55 @@ impl ToNode for RoleDetail {
     }
 }
 
+impl WriteXml for RoleDetail {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for RoleDetail {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.path {
+            x.write_xml(out, "Path");
+        }
+        if let Some(x) = &self.role_name {
+            x.write_xml(out, "RoleName");
+        }
+        if let Some(x) = &self.role_id {
+            x.write_xml(out, "RoleId");
+        }
+        if let Some(x) = &self.arn {
+            x.write_xml(out, "Arn");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+        if let Some(x) = &self.assume_role_policy_document {
+            x.write_xml(out, "AssumeRolePolicyDocument");
+        }
+        if let Some(x) = &self.instance_profile_list {
+            xml::list(out, "InstanceProfileList", &x);
+        }
+        if let Some(x) = &self.role_policy_list {
+            xml::list(out, "RolePolicyList", &x);
+        }
+        if let Some(x) = &self.attached_managed_policies {
+            xml::list(out, "AttachedManagedPolicies", &x);
+        }
+        if let Some(x) = &self.permissions_boundary {
+            x.write_xml(out, "PermissionsBoundary");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+        if let Some(x) = &self.role_last_used {
+            x.write_xml(out, "RoleLastUsed");
+        }
+    }
+}
+
 /// `RoleLastUsed`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleLastUsed {
@@ -5198,6 +7809,25 @@ impl ToNode for RoleLastUsed {
             fields.push(("Region", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for RoleLastUsed {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for RoleLastUsed {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.last_used_date {
+            x.write_xml(out, "LastUsedDate");
+        }
+        if let Some(x) = &self.region {
+            x.write_xml(out, "Region");
+        }
     }
 }
 
@@ -5221,6 +7851,25 @@ impl ToNode for RoleUsageType {
     }
 }
 
+impl WriteXml for RoleUsageType {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for RoleUsageType {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.region {
+            x.write_xml(out, "Region");
+        }
+        if let Some(x) = &self.resources {
+            xml::list(out, "Resources", &x);
+        }
+    }
+}
+
 /// `SAMLPrivateKey`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SAMLPrivateKey {
@@ -5238,6 +7887,25 @@ impl ToNode for SAMLPrivateKey {
             fields.push(("Timestamp", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for SAMLPrivateKey {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for SAMLPrivateKey {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.key_id {
+            x.write_xml(out, "KeyId");
+        }
+        if let Some(x) = &self.timestamp {
+            x.write_xml(out, "Timestamp");
+        }
     }
 }
 
@@ -5262,6 +7930,28 @@ impl ToNode for SAMLProviderListEntry {
             fields.push(("CreateDate", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for SAMLProviderListEntry {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for SAMLProviderListEntry {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.arn {
+            x.write_xml(out, "Arn");
+        }
+        if let Some(x) = &self.valid_until {
+            x.write_xml(out, "ValidUntil");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
     }
 }
 
@@ -5291,6 +7981,27 @@ impl ToNode for SSHPublicKey {
     }
 }
 
+impl WriteXml for SSHPublicKey {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for SSHPublicKey {
+    fn write_members(&self, out: &mut String) {
+        self.user_name.write_xml(out, "UserName");
+        self.ssh_public_key_id.write_xml(out, "SSHPublicKeyId");
+        self.fingerprint.write_xml(out, "Fingerprint");
+        self.ssh_public_key_body.write_xml(out, "SSHPublicKeyBody");
+        self.status.write_xml(out, "Status");
+        if let Some(x) = &self.upload_date {
+            x.write_xml(out, "UploadDate");
+        }
+    }
+}
+
 /// `SSHPublicKeyMetadata`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SSHPublicKeyMetadata {
@@ -5308,6 +8019,23 @@ impl ToNode for SSHPublicKeyMetadata {
         fields.push(("Status", self.status.to_node()));
         fields.push(("UploadDate", self.upload_date.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for SSHPublicKeyMetadata {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for SSHPublicKeyMetadata {
+    fn write_members(&self, out: &mut String) {
+        self.user_name.write_xml(out, "UserName");
+        self.ssh_public_key_id.write_xml(out, "SSHPublicKeyId");
+        self.status.write_xml(out, "Status");
+        self.upload_date.write_xml(out, "UploadDate");
     }
 }
 
@@ -5349,6 +8077,27 @@ impl ToNode for ServerCertificate {
     }
 }
 
+impl WriteXml for ServerCertificate {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ServerCertificate {
+    fn write_members(&self, out: &mut String) {
+        self.server_certificate_metadata.write_xml(out, "ServerCertificateMetadata");
+        self.certificate_body.write_xml(out, "CertificateBody");
+        if let Some(x) = &self.certificate_chain {
+            x.write_xml(out, "CertificateChain");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+    }
+}
+
 /// `ServerCertificateMetadata`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServerCertificateMetadata {
@@ -5374,6 +8123,29 @@ impl ToNode for ServerCertificateMetadata {
             fields.push(("Expiration", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ServerCertificateMetadata {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ServerCertificateMetadata {
+    fn write_members(&self, out: &mut String) {
+        self.path.write_xml(out, "Path");
+        self.server_certificate_name.write_xml(out, "ServerCertificateName");
+        self.server_certificate_id.write_xml(out, "ServerCertificateId");
+        self.arn.write_xml(out, "Arn");
+        if let Some(x) = &self.upload_date {
+            x.write_xml(out, "UploadDate");
+        }
+        if let Some(x) = &self.expiration {
+            x.write_xml(out, "Expiration");
+        }
     }
 }
 
@@ -5410,6 +8182,36 @@ impl ToNode for ServiceLastAccessed {
             fields.push(("TrackedActionsLastAccessed", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ServiceLastAccessed {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ServiceLastAccessed {
+    fn write_members(&self, out: &mut String) {
+        self.service_name.write_xml(out, "ServiceName");
+        if let Some(x) = &self.last_authenticated {
+            x.write_xml(out, "LastAuthenticated");
+        }
+        self.service_namespace.write_xml(out, "ServiceNamespace");
+        if let Some(x) = &self.last_authenticated_entity {
+            x.write_xml(out, "LastAuthenticatedEntity");
+        }
+        if let Some(x) = &self.last_authenticated_region {
+            x.write_xml(out, "LastAuthenticatedRegion");
+        }
+        if let Some(x) = &self.total_authenticated_entities {
+            x.write_xml(out, "TotalAuthenticatedEntities");
+        }
+        if let Some(x) = &self.tracked_actions_last_accessed {
+            xml::list(out, "TrackedActionsLastAccessed", &x);
+        }
     }
 }
 
@@ -5455,6 +8257,39 @@ impl ToNode for ServiceSpecificCredential {
     }
 }
 
+impl WriteXml for ServiceSpecificCredential {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ServiceSpecificCredential {
+    fn write_members(&self, out: &mut String) {
+        self.create_date.write_xml(out, "CreateDate");
+        if let Some(x) = &self.expiration_date {
+            x.write_xml(out, "ExpirationDate");
+        }
+        self.service_name.write_xml(out, "ServiceName");
+        if let Some(x) = &self.service_user_name {
+            x.write_xml(out, "ServiceUserName");
+        }
+        if let Some(x) = &self.service_password {
+            x.write_xml(out, "ServicePassword");
+        }
+        if let Some(x) = &self.service_credential_alias {
+            x.write_xml(out, "ServiceCredentialAlias");
+        }
+        if let Some(x) = &self.service_credential_secret {
+            x.write_xml(out, "ServiceCredentialSecret");
+        }
+        self.service_specific_credential_id.write_xml(out, "ServiceSpecificCredentialId");
+        self.user_name.write_xml(out, "UserName");
+        self.status.write_xml(out, "Status");
+    }
+}
+
 /// `ServiceSpecificCredentialMetadata`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceSpecificCredentialMetadata {
@@ -5486,6 +8321,33 @@ impl ToNode for ServiceSpecificCredentialMetadata {
         fields.push(("ServiceSpecificCredentialId", self.service_specific_credential_id.to_node()));
         fields.push(("ServiceName", self.service_name.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for ServiceSpecificCredentialMetadata {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for ServiceSpecificCredentialMetadata {
+    fn write_members(&self, out: &mut String) {
+        self.user_name.write_xml(out, "UserName");
+        self.status.write_xml(out, "Status");
+        if let Some(x) = &self.service_user_name {
+            x.write_xml(out, "ServiceUserName");
+        }
+        if let Some(x) = &self.service_credential_alias {
+            x.write_xml(out, "ServiceCredentialAlias");
+        }
+        self.create_date.write_xml(out, "CreateDate");
+        if let Some(x) = &self.expiration_date {
+            x.write_xml(out, "ExpirationDate");
+        }
+        self.service_specific_credential_id.write_xml(out, "ServiceSpecificCredentialId");
+        self.service_name.write_xml(out, "ServiceName");
     }
 }
 
@@ -5540,6 +8402,26 @@ impl ToNode for SigningCertificate {
             fields.push(("UploadDate", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for SigningCertificate {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for SigningCertificate {
+    fn write_members(&self, out: &mut String) {
+        self.user_name.write_xml(out, "UserName");
+        self.certificate_id.write_xml(out, "CertificateId");
+        self.certificate_body.write_xml(out, "CertificateBody");
+        self.status.write_xml(out, "Status");
+        if let Some(x) = &self.upload_date {
+            x.write_xml(out, "UploadDate");
+        }
     }
 }
 
@@ -5598,6 +8480,28 @@ impl ToNode for SimulatePolicyResponse {
             fields.push(("Marker", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for SimulatePolicyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for SimulatePolicyResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.evaluation_results {
+            xml::list(out, "EvaluationResults", &x);
+        }
+        if let Some(x) = &self.is_truncated {
+            x.write_xml(out, "IsTruncated");
+        }
+        if let Some(x) = &self.marker {
+            x.write_xml(out, "Marker");
+        }
     }
 }
 
@@ -5665,6 +8569,31 @@ impl ToNode for Statement {
     }
 }
 
+impl WriteXml for Statement {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for Statement {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.source_policy_id {
+            x.write_xml(out, "SourcePolicyId");
+        }
+        if let Some(x) = &self.source_policy_type {
+            x.write_xml(out, "SourcePolicyType");
+        }
+        if let Some(x) = &self.start_position {
+            x.write_xml(out, "StartPosition");
+        }
+        if let Some(x) = &self.end_position {
+            x.write_xml(out, "EndPosition");
+        }
+    }
+}
+
 /// `Tag`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tag {
@@ -5687,6 +8616,21 @@ impl ToNode for Tag {
         fields.push(("Key", self.key.to_node()));
         fields.push(("Value", self.value.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for Tag {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for Tag {
+    fn write_members(&self, out: &mut String) {
+        self.key.write_xml(out, "Key");
+        self.value.write_xml(out, "Value");
     }
 }
 
@@ -5843,6 +8787,31 @@ impl ToNode for TrackedActionLastAccessed {
             fields.push(("LastAccessedRegion", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for TrackedActionLastAccessed {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for TrackedActionLastAccessed {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.action_name {
+            x.write_xml(out, "ActionName");
+        }
+        if let Some(x) = &self.last_accessed_entity {
+            x.write_xml(out, "LastAccessedEntity");
+        }
+        if let Some(x) = &self.last_accessed_time {
+            x.write_xml(out, "LastAccessedTime");
+        }
+        if let Some(x) = &self.last_accessed_region {
+            x.write_xml(out, "LastAccessedRegion");
+        }
     }
 }
 
@@ -6138,6 +9107,22 @@ impl ToNode for UpdateRoleDescriptionResponse {
     }
 }
 
+impl WriteXml for UpdateRoleDescriptionResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for UpdateRoleDescriptionResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.role {
+            x.write_xml(out, "Role");
+        }
+    }
+}
+
 /// `UpdateRoleRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateRoleRequest {
@@ -6165,6 +9150,19 @@ impl ToNode for UpdateRoleResponse {
     fn to_node(&self) -> Node {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for UpdateRoleResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for UpdateRoleResponse {
+    fn write_members(&self, _out: &mut String) {
     }
 }
 
@@ -6203,6 +9201,22 @@ impl ToNode for UpdateSAMLProviderResponse {
             fields.push(("SAMLProviderArn", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for UpdateSAMLProviderResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for UpdateSAMLProviderResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.saml_provider_arn {
+            x.write_xml(out, "SAMLProviderArn");
+        }
     }
 }
 
@@ -6328,6 +9342,22 @@ impl ToNode for UploadSSHPublicKeyResponse {
     }
 }
 
+impl WriteXml for UploadSSHPublicKeyResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for UploadSSHPublicKeyResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.ssh_public_key {
+            x.write_xml(out, "SSHPublicKey");
+        }
+    }
+}
+
 /// `UploadServerCertificateRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadServerCertificateRequest {
@@ -6372,6 +9402,25 @@ impl ToNode for UploadServerCertificateResponse {
     }
 }
 
+impl WriteXml for UploadServerCertificateResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for UploadServerCertificateResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.server_certificate_metadata {
+            x.write_xml(out, "ServerCertificateMetadata");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+    }
+}
+
 /// `UploadSigningCertificateRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadSigningCertificateRequest {
@@ -6399,6 +9448,20 @@ impl ToNode for UploadSigningCertificateResponse {
         let mut fields: Vec<(&'static str, Node)> = Vec::new();
         fields.push(("Certificate", self.certificate.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for UploadSigningCertificateResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for UploadSigningCertificateResponse {
+    fn write_members(&self, out: &mut String) {
+        self.certificate.write_xml(out, "Certificate");
     }
 }
 
@@ -6433,6 +9496,33 @@ impl ToNode for User {
             fields.push(("Tags", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for User {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for User {
+    fn write_members(&self, out: &mut String) {
+        self.path.write_xml(out, "Path");
+        self.user_name.write_xml(out, "UserName");
+        self.user_id.write_xml(out, "UserId");
+        self.arn.write_xml(out, "Arn");
+        self.create_date.write_xml(out, "CreateDate");
+        if let Some(x) = &self.password_last_used {
+            x.write_xml(out, "PasswordLastUsed");
+        }
+        if let Some(x) = &self.permissions_boundary {
+            x.write_xml(out, "PermissionsBoundary");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
     }
 }
 
@@ -6488,6 +9578,49 @@ impl ToNode for UserDetail {
     }
 }
 
+impl WriteXml for UserDetail {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for UserDetail {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.path {
+            x.write_xml(out, "Path");
+        }
+        if let Some(x) = &self.user_name {
+            x.write_xml(out, "UserName");
+        }
+        if let Some(x) = &self.user_id {
+            x.write_xml(out, "UserId");
+        }
+        if let Some(x) = &self.arn {
+            x.write_xml(out, "Arn");
+        }
+        if let Some(x) = &self.create_date {
+            x.write_xml(out, "CreateDate");
+        }
+        if let Some(x) = &self.user_policy_list {
+            xml::list(out, "UserPolicyList", &x);
+        }
+        if let Some(x) = &self.group_list {
+            xml::list(out, "GroupList", &x);
+        }
+        if let Some(x) = &self.attached_managed_policies {
+            xml::list(out, "AttachedManagedPolicies", &x);
+        }
+        if let Some(x) = &self.permissions_boundary {
+            x.write_xml(out, "PermissionsBoundary");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
+    }
+}
+
 /// `VirtualMFADevice`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VirtualMFADevice {
@@ -6519,6 +9652,35 @@ impl ToNode for VirtualMFADevice {
             fields.push(("Tags", Node::List(x.iter().map(|x| x.to_node()).collect())));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for VirtualMFADevice {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for VirtualMFADevice {
+    fn write_members(&self, out: &mut String) {
+        self.serial_number.write_xml(out, "SerialNumber");
+        if let Some(x) = &self.base32_string_seed {
+            x.write_xml(out, "Base32StringSeed");
+        }
+        if let Some(x) = &self.qr_code_png {
+            x.write_xml(out, "QRCodePNG");
+        }
+        if let Some(x) = &self.user {
+            x.write_xml(out, "User");
+        }
+        if let Some(x) = &self.enable_date {
+            x.write_xml(out, "EnableDate");
+        }
+        if let Some(x) = &self.tags {
+            xml::list(out, "Tags", &x);
+        }
     }
 }
 
@@ -8154,7 +11316,7 @@ pub async fn dispatch<H: IamApi>(
     ctx: &RequestContext,
     op: Operation,
     query: &Query,
-) -> Result<Option<Node>, ApiError> {
+) -> Result<Option<Box<dyn Output>>, ApiError> {
     if !handler.implements(op) {
         return Err(ApiError::not_implemented(op));
     }
@@ -8226,7 +11388,7 @@ pub async fn dispatch<H: IamApi>(
             let input = CreateAccessKeyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_access_key(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateAccountAlias => {
             let input = CreateAccountAliasRequest::parse_input(query)?;
@@ -8239,79 +11401,79 @@ pub async fn dispatch<H: IamApi>(
             let input = CreateDelegationRequestRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_delegation_request(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateGroup => {
             let input = CreateGroupRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_group(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateInstanceProfile => {
             let input = CreateInstanceProfileRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_instance_profile(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateLoginProfile => {
             let input = CreateLoginProfileRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_login_profile(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateOpenIDConnectProvider => {
             let input = CreateOpenIDConnectProviderRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_open_id_connect_provider(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreatePolicy => {
             let input = CreatePolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreatePolicyVersion => {
             let input = CreatePolicyVersionRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_policy_version(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateRole => {
             let input = CreateRoleRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_role(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateSAMLProvider => {
             let input = CreateSAMLProviderRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_saml_provider(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateServiceLinkedRole => {
             let input = CreateServiceLinkedRoleRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_service_linked_role(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateServiceSpecificCredential => {
             let input = CreateServiceSpecificCredentialRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_service_specific_credential(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateUser => {
             let input = CreateUserRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_user(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::CreateVirtualMFADevice => {
             let input = CreateVirtualMFADeviceRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.create_virtual_mfa_device(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::DeactivateMFADevice => {
             let input = DeactivateMFADeviceRequest::parse_input(query)?;
@@ -8435,7 +11597,7 @@ pub async fn dispatch<H: IamApi>(
             let input = DeleteServiceLinkedRoleRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.delete_service_linked_role(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::DeleteServiceSpecificCredential => {
             let input = DeleteServiceSpecificCredentialRequest::parse_input(query)?;
@@ -8504,13 +11666,13 @@ pub async fn dispatch<H: IamApi>(
             let input = DisableOrganizationsRootCredentialsManagementRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.disable_organizations_root_credentials_management(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::DisableOrganizationsRootSessions => {
             let input = DisableOrganizationsRootSessionsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.disable_organizations_root_sessions(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::DisableOutboundWebIdentityFederation => {
             handler.authorize(ctx, op, query).await?;
@@ -8529,421 +11691,421 @@ pub async fn dispatch<H: IamApi>(
             let input = EnableOrganizationsRootCredentialsManagementRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.enable_organizations_root_credentials_management(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::EnableOrganizationsRootSessions => {
             let input = EnableOrganizationsRootSessionsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.enable_organizations_root_sessions(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::EnableOutboundWebIdentityFederation => {
             handler.authorize(ctx, op, query).await?;
             let output = handler.enable_outbound_web_identity_federation(ctx).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GenerateCredentialReport => {
             handler.authorize(ctx, op, query).await?;
             let output = handler.generate_credential_report(ctx).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GenerateOrganizationsAccessReport => {
             let input = GenerateOrganizationsAccessReportRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.generate_organizations_access_report(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GenerateServiceLastAccessedDetails => {
             let input = GenerateServiceLastAccessedDetailsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.generate_service_last_accessed_details(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetAccessKeyLastUsed => {
             let input = GetAccessKeyLastUsedRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_access_key_last_used(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetAccountAuthorizationDetails => {
             let input = GetAccountAuthorizationDetailsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_account_authorization_details(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetAccountPasswordPolicy => {
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_account_password_policy(ctx).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetAccountSummary => {
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_account_summary(ctx).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetContextKeysForCustomPolicy => {
             let input = GetContextKeysForCustomPolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_context_keys_for_custom_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetContextKeysForPrincipalPolicy => {
             let input = GetContextKeysForPrincipalPolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_context_keys_for_principal_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetCredentialReport => {
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_credential_report(ctx).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetDelegationRequest => {
             let input = GetDelegationRequestRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_delegation_request(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetGroup => {
             let input = GetGroupRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_group(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetGroupPolicy => {
             let input = GetGroupPolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_group_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetHumanReadableSummary => {
             let input = GetHumanReadableSummaryRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_human_readable_summary(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetInstanceProfile => {
             let input = GetInstanceProfileRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_instance_profile(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetLoginProfile => {
             let input = GetLoginProfileRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_login_profile(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetMFADevice => {
             let input = GetMFADeviceRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_mfa_device(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetOpenIDConnectProvider => {
             let input = GetOpenIDConnectProviderRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_open_id_connect_provider(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetOrganizationsAccessReport => {
             let input = GetOrganizationsAccessReportRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_organizations_access_report(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetOutboundWebIdentityFederationInfo => {
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_outbound_web_identity_federation_info(ctx).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetPolicy => {
             let input = GetPolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetPolicyVersion => {
             let input = GetPolicyVersionRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_policy_version(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetRole => {
             let input = GetRoleRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_role(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetRolePolicy => {
             let input = GetRolePolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_role_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetSAMLProvider => {
             let input = GetSAMLProviderRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_saml_provider(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetSSHPublicKey => {
             let input = GetSSHPublicKeyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_ssh_public_key(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetServerCertificate => {
             let input = GetServerCertificateRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_server_certificate(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetServiceLastAccessedDetails => {
             let input = GetServiceLastAccessedDetailsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_service_last_accessed_details(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetServiceLastAccessedDetailsWithEntities => {
             let input = GetServiceLastAccessedDetailsWithEntitiesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_service_last_accessed_details_with_entities(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetServiceLinkedRoleDeletionStatus => {
             let input = GetServiceLinkedRoleDeletionStatusRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_service_linked_role_deletion_status(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetUser => {
             let input = GetUserRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_user(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetUserPolicy => {
             let input = GetUserPolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_user_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListAccessKeys => {
             let input = ListAccessKeysRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_access_keys(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListAccountAliases => {
             let input = ListAccountAliasesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_account_aliases(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListAttachedGroupPolicies => {
             let input = ListAttachedGroupPoliciesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_attached_group_policies(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListAttachedRolePolicies => {
             let input = ListAttachedRolePoliciesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_attached_role_policies(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListAttachedUserPolicies => {
             let input = ListAttachedUserPoliciesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_attached_user_policies(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListDelegationRequests => {
             let input = ListDelegationRequestsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_delegation_requests(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListEntitiesForPolicy => {
             let input = ListEntitiesForPolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_entities_for_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListGroupPolicies => {
             let input = ListGroupPoliciesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_group_policies(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListGroups => {
             let input = ListGroupsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_groups(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListGroupsForUser => {
             let input = ListGroupsForUserRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_groups_for_user(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListInstanceProfileTags => {
             let input = ListInstanceProfileTagsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_instance_profile_tags(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListInstanceProfiles => {
             let input = ListInstanceProfilesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_instance_profiles(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListInstanceProfilesForRole => {
             let input = ListInstanceProfilesForRoleRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_instance_profiles_for_role(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListMFADeviceTags => {
             let input = ListMFADeviceTagsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_mfa_device_tags(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListMFADevices => {
             let input = ListMFADevicesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_mfa_devices(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListOpenIDConnectProviderTags => {
             let input = ListOpenIDConnectProviderTagsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_open_id_connect_provider_tags(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListOpenIDConnectProviders => {
             let input = ListOpenIDConnectProvidersRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_open_id_connect_providers(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListOrganizationsFeatures => {
             let input = ListOrganizationsFeaturesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_organizations_features(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListPolicies => {
             let input = ListPoliciesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_policies(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListPoliciesGrantingServiceAccess => {
             let input = ListPoliciesGrantingServiceAccessRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_policies_granting_service_access(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListPolicyTags => {
             let input = ListPolicyTagsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_policy_tags(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListPolicyVersions => {
             let input = ListPolicyVersionsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_policy_versions(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListRolePolicies => {
             let input = ListRolePoliciesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_role_policies(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListRoleTags => {
             let input = ListRoleTagsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_role_tags(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListRoles => {
             let input = ListRolesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_roles(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListSAMLProviderTags => {
             let input = ListSAMLProviderTagsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_saml_provider_tags(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListSAMLProviders => {
             let input = ListSAMLProvidersRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_saml_providers(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListSSHPublicKeys => {
             let input = ListSSHPublicKeysRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_ssh_public_keys(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListServerCertificateTags => {
             let input = ListServerCertificateTagsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_server_certificate_tags(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListServerCertificates => {
             let input = ListServerCertificatesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_server_certificates(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListServiceSpecificCredentials => {
             let input = ListServiceSpecificCredentialsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_service_specific_credentials(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListSigningCertificates => {
             let input = ListSigningCertificatesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_signing_certificates(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListUserPolicies => {
             let input = ListUserPoliciesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_user_policies(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListUserTags => {
             let input = ListUserTagsRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_user_tags(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListUsers => {
             let input = ListUsersRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_users(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ListVirtualMFADevices => {
             let input = ListVirtualMFADevicesRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.list_virtual_mfa_devices(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::PutGroupPolicy => {
             let input = PutGroupPolicyRequest::parse_input(query)?;
@@ -9012,7 +12174,7 @@ pub async fn dispatch<H: IamApi>(
             let input = ResetServiceSpecificCredentialRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.reset_service_specific_credential(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::ResyncMFADevice => {
             let input = ResyncMFADeviceRequest::parse_input(query)?;
@@ -9046,13 +12208,13 @@ pub async fn dispatch<H: IamApi>(
             let input = SimulateCustomPolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.simulate_custom_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::SimulatePrincipalPolicy => {
             let input = SimulatePrincipalPolicyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.simulate_principal_policy(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::TagInstanceProfile => {
             let input = TagInstanceProfileRequest::parse_input(query)?;
@@ -9219,19 +12381,19 @@ pub async fn dispatch<H: IamApi>(
             let input = UpdateRoleRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.update_role(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::UpdateRoleDescription => {
             let input = UpdateRoleDescriptionRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.update_role_description(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::UpdateSAMLProvider => {
             let input = UpdateSAMLProviderRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.update_saml_provider(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::UpdateSSHPublicKey => {
             let input = UpdateSSHPublicKeyRequest::parse_input(query)?;
@@ -9272,19 +12434,19 @@ pub async fn dispatch<H: IamApi>(
             let input = UploadSSHPublicKeyRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.upload_ssh_public_key(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::UploadServerCertificate => {
             let input = UploadServerCertificateRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.upload_server_certificate(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::UploadSigningCertificate => {
             let input = UploadSigningCertificateRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.upload_signing_certificate(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         other => Err(ApiError::internal(format!("{} is not a iam operation", other.name()))),
     }

@@ -8,7 +8,7 @@
 use crate::protocol::error::ApiError;
 use crate::protocol::generated::operations::Operation;
 use crate::protocol::query::{FromQuery, IntRules, ListRules, Query, StrRules, Validator};
-use crate::protocol::xml::{Node, ToNode};
+use crate::protocol::xml::{self, Node, Output, ToNode, WriteMembers, WriteXml};
 use crate::protocol::{RequestContext, Timestamp};
 use std::future::Future;
 
@@ -107,6 +107,31 @@ impl ToNode for AssumeRoleResponse {
     }
 }
 
+impl WriteXml for AssumeRoleResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AssumeRoleResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.credentials {
+            x.write_xml(out, "Credentials");
+        }
+        if let Some(x) = &self.assumed_role_user {
+            x.write_xml(out, "AssumedRoleUser");
+        }
+        if let Some(x) = &self.packed_policy_size {
+            x.write_xml(out, "PackedPolicySize");
+        }
+        if let Some(x) = &self.source_identity {
+            x.write_xml(out, "SourceIdentity");
+        }
+    }
+}
+
 /// `AssumeRoleWithSAMLRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssumeRoleWithSAMLRequest {
@@ -179,6 +204,46 @@ impl ToNode for AssumeRoleWithSAMLResponse {
     }
 }
 
+impl WriteXml for AssumeRoleWithSAMLResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AssumeRoleWithSAMLResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.credentials {
+            x.write_xml(out, "Credentials");
+        }
+        if let Some(x) = &self.assumed_role_user {
+            x.write_xml(out, "AssumedRoleUser");
+        }
+        if let Some(x) = &self.packed_policy_size {
+            x.write_xml(out, "PackedPolicySize");
+        }
+        if let Some(x) = &self.subject {
+            x.write_xml(out, "Subject");
+        }
+        if let Some(x) = &self.subject_type {
+            x.write_xml(out, "SubjectType");
+        }
+        if let Some(x) = &self.issuer {
+            x.write_xml(out, "Issuer");
+        }
+        if let Some(x) = &self.audience {
+            x.write_xml(out, "Audience");
+        }
+        if let Some(x) = &self.name_qualifier {
+            x.write_xml(out, "NameQualifier");
+        }
+        if let Some(x) = &self.source_identity {
+            x.write_xml(out, "SourceIdentity");
+        }
+    }
+}
+
 /// `AssumeRoleWithWebIdentityRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssumeRoleWithWebIdentityRequest {
@@ -245,6 +310,40 @@ impl ToNode for AssumeRoleWithWebIdentityResponse {
     }
 }
 
+impl WriteXml for AssumeRoleWithWebIdentityResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AssumeRoleWithWebIdentityResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.credentials {
+            x.write_xml(out, "Credentials");
+        }
+        if let Some(x) = &self.subject_from_web_identity_token {
+            x.write_xml(out, "SubjectFromWebIdentityToken");
+        }
+        if let Some(x) = &self.assumed_role_user {
+            x.write_xml(out, "AssumedRoleUser");
+        }
+        if let Some(x) = &self.packed_policy_size {
+            x.write_xml(out, "PackedPolicySize");
+        }
+        if let Some(x) = &self.provider {
+            x.write_xml(out, "Provider");
+        }
+        if let Some(x) = &self.audience {
+            x.write_xml(out, "Audience");
+        }
+        if let Some(x) = &self.source_identity {
+            x.write_xml(out, "SourceIdentity");
+        }
+    }
+}
+
 /// `AssumeRootRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssumeRootRequest {
@@ -283,6 +382,25 @@ impl ToNode for AssumeRootResponse {
     }
 }
 
+impl WriteXml for AssumeRootResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AssumeRootResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.credentials {
+            x.write_xml(out, "Credentials");
+        }
+        if let Some(x) = &self.source_identity {
+            x.write_xml(out, "SourceIdentity");
+        }
+    }
+}
+
 /// `AssumedRoleUser`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssumedRoleUser {
@@ -296,6 +414,21 @@ impl ToNode for AssumedRoleUser {
         fields.push(("AssumedRoleId", self.assumed_role_id.to_node()));
         fields.push(("Arn", self.arn.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for AssumedRoleUser {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for AssumedRoleUser {
+    fn write_members(&self, out: &mut String) {
+        self.assumed_role_id.write_xml(out, "AssumedRoleId");
+        self.arn.write_xml(out, "Arn");
     }
 }
 
@@ -316,6 +449,23 @@ impl ToNode for Credentials {
         fields.push(("SessionToken", self.session_token.to_node()));
         fields.push(("Expiration", self.expiration.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for Credentials {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for Credentials {
+    fn write_members(&self, out: &mut String) {
+        self.access_key_id.write_xml(out, "AccessKeyId");
+        self.secret_access_key.write_xml(out, "SecretAccessKey");
+        self.session_token.write_xml(out, "SessionToken");
+        self.expiration.write_xml(out, "Expiration");
     }
 }
 
@@ -349,6 +499,22 @@ impl ToNode for DecodeAuthorizationMessageResponse {
     }
 }
 
+impl WriteXml for DecodeAuthorizationMessageResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for DecodeAuthorizationMessageResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.decoded_message {
+            x.write_xml(out, "DecodedMessage");
+        }
+    }
+}
+
 /// `FederatedUser`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FederatedUser {
@@ -362,6 +528,21 @@ impl ToNode for FederatedUser {
         fields.push(("FederatedUserId", self.federated_user_id.to_node()));
         fields.push(("Arn", self.arn.to_node()));
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for FederatedUser {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for FederatedUser {
+    fn write_members(&self, out: &mut String) {
+        self.federated_user_id.write_xml(out, "FederatedUserId");
+        self.arn.write_xml(out, "Arn");
     }
 }
 
@@ -392,6 +573,22 @@ impl ToNode for GetAccessKeyInfoResponse {
             fields.push(("Account", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetAccessKeyInfoResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetAccessKeyInfoResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.account {
+            x.write_xml(out, "Account");
+        }
     }
 }
 
@@ -431,6 +628,28 @@ impl ToNode for GetCallerIdentityResponse {
     }
 }
 
+impl WriteXml for GetCallerIdentityResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetCallerIdentityResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.user_id {
+            x.write_xml(out, "UserId");
+        }
+        if let Some(x) = &self.account {
+            x.write_xml(out, "Account");
+        }
+        if let Some(x) = &self.arn {
+            x.write_xml(out, "Arn");
+        }
+    }
+}
+
 /// `GetDelegatedAccessTokenRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetDelegatedAccessTokenRequest {
@@ -466,6 +685,28 @@ impl ToNode for GetDelegatedAccessTokenResponse {
             fields.push(("AssumedPrincipal", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetDelegatedAccessTokenResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetDelegatedAccessTokenResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.credentials {
+            x.write_xml(out, "Credentials");
+        }
+        if let Some(x) = &self.packed_policy_size {
+            x.write_xml(out, "PackedPolicySize");
+        }
+        if let Some(x) = &self.assumed_principal {
+            x.write_xml(out, "AssumedPrincipal");
+        }
     }
 }
 
@@ -515,6 +756,28 @@ impl ToNode for GetFederationTokenResponse {
     }
 }
 
+impl WriteXml for GetFederationTokenResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetFederationTokenResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.credentials {
+            x.write_xml(out, "Credentials");
+        }
+        if let Some(x) = &self.federated_user {
+            x.write_xml(out, "FederatedUser");
+        }
+        if let Some(x) = &self.packed_policy_size {
+            x.write_xml(out, "PackedPolicySize");
+        }
+    }
+}
+
 /// `GetSessionTokenRequest`
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSessionTokenRequest {
@@ -546,6 +809,22 @@ impl ToNode for GetSessionTokenResponse {
             fields.push(("Credentials", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetSessionTokenResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetSessionTokenResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.credentials {
+            x.write_xml(out, "Credentials");
+        }
     }
 }
 
@@ -586,6 +865,25 @@ impl ToNode for GetWebIdentityTokenResponse {
             fields.push(("Expiration", x.to_node()));
         }
         Node::Struct(fields)
+    }
+}
+
+impl WriteXml for GetWebIdentityTokenResponse {
+    fn write_xml(&self, out: &mut String, name: &str) {
+        xml::open(out, name);
+        self.write_members(out);
+        xml::close(out, name);
+    }
+}
+
+impl WriteMembers for GetWebIdentityTokenResponse {
+    fn write_members(&self, out: &mut String) {
+        if let Some(x) = &self.web_identity_token {
+            x.write_xml(out, "WebIdentityToken");
+        }
+        if let Some(x) = &self.expiration {
+            x.write_xml(out, "Expiration");
+        }
     }
 }
 
@@ -782,7 +1080,7 @@ pub async fn dispatch<H: StsApi>(
     ctx: &RequestContext,
     op: Operation,
     query: &Query,
-) -> Result<Option<Node>, ApiError> {
+) -> Result<Option<Box<dyn Output>>, ApiError> {
     if !handler.implements(op) {
         return Err(ApiError::not_implemented(op));
     }
@@ -791,67 +1089,67 @@ pub async fn dispatch<H: StsApi>(
             let input = AssumeRoleRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.assume_role(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::AssumeRoleWithSAML => {
             let input = AssumeRoleWithSAMLRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.assume_role_with_saml(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::AssumeRoleWithWebIdentity => {
             let input = AssumeRoleWithWebIdentityRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.assume_role_with_web_identity(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::AssumeRoot => {
             let input = AssumeRootRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.assume_root(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::DecodeAuthorizationMessage => {
             let input = DecodeAuthorizationMessageRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.decode_authorization_message(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetAccessKeyInfo => {
             let input = GetAccessKeyInfoRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_access_key_info(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetCallerIdentity => {
             let input = GetCallerIdentityRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_caller_identity(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetDelegatedAccessToken => {
             let input = GetDelegatedAccessTokenRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_delegated_access_token(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetFederationToken => {
             let input = GetFederationTokenRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_federation_token(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetSessionToken => {
             let input = GetSessionTokenRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_session_token(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         Operation::GetWebIdentityToken => {
             let input = GetWebIdentityTokenRequest::parse_input(query)?;
             handler.authorize(ctx, op, query).await?;
             let output = handler.get_web_identity_token(ctx, input).await?;
-            Ok(Some(output.to_node()))
+            Ok(Some(Box::new(output)))
         }
         other => Err(ApiError::internal(format!("{} is not a sts operation", other.name()))),
     }
