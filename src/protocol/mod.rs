@@ -125,7 +125,15 @@ mod timestamp_tests {
 
     #[test]
     fn iso8601_is_written_digit_by_digit_as_format_would() {
-        for secs in [0, 1, 59, 951_782_400, 1_700_000_000, 4_102_444_799, 253_402_300_799] {
+        for secs in [
+            0,
+            1,
+            59,
+            951_782_400,
+            1_700_000_000,
+            4_102_444_799,
+            253_402_300_799,
+        ] {
             let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap();
             let expected = format!(
                 "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",

@@ -1654,7 +1654,7 @@ impl Store {
         let family = ty.as_str();
         let claims = vec![
             Claim::named(family, &account, &name),
-            Claim::policy(&policy_arn),
+            Claim::reads_policy(&policy_arn),
         ];
         self.planned(claims, Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
             let id = model_entity_id(m, &account, ty, &name)?;
@@ -1705,22 +1705,26 @@ impl Store {
         name: &str,
         policy_arn: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let id = entity_id(&mut tx, account, ty, name).await?;
-        let done = sqlx::query("DELETE FROM policy_attachments WHERE entity_type = ? AND entity_id = ? AND policy_arn = ?")
-            .bind(ty.as_str())
-            .bind(&id)
-            .bind(policy_arn)
-            .execute(&mut **tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "Policy {policy_arn} was not found."
-            )));
-        }
-        self.commit_applying(tx, |m| m.detach(account, &id, policy_arn))
-            .await?;
-        Ok(())
+        let (account, name, policy_arn) =
+            (account.to_owned(), name.to_owned(), policy_arn.to_owned());
+        let claims = vec![
+            Claim::named(ty.as_str(), &account, &name),
+            Claim::reads_policy(&policy_arn),
+        ];
+        self.planned(claims, Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+            let id = model_entity_id(m, &account, ty, &name)?;
+            if !m.attached_of(&id).contains(&policy_arn) {
+                return Err(StoreError::NoSuchEntity(format!(
+                    "Policy {policy_arn} was not found."
+                )));
+            }
+            set.stmt("DELETE FROM policy_attachments WHERE entity_type = ? AND entity_id = ? AND policy_arn = ?")
+                .bind(ty.as_str())
+                .bind(id.clone())
+                .bind(policy_arn.clone());
+            Ok(((), Box::new(move |m: &Model| m.detach(&account, &id, &policy_arn)) as Change))
+        }))
+        .await
     }
 
     /// The managed policies attached to an entity, in attachment order (unique ids never

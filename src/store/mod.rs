@@ -138,7 +138,11 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
         }
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // 32 MiB of pages per connection (SQLite's default is 2 MiB): the writer would
+        // otherwise read the indexes it inserts into back from the OS again and again. Only
+        // pages the database has are cached, so a small database stays small in memory.
+        .pragma("cache_size", "-32768");
         // `sqlite::memory:` is a named, shared-cache in-memory database: every connection
         // opened with these options sees the same one, as long as one of them stays open.
         let anchor = if memory {
