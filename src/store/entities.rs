@@ -768,52 +768,47 @@ impl Store {
         path: &str,
         now: OffsetDateTime,
     ) -> StoreResult<GroupRec> {
-        let mut tx = self.write().await?;
-        if group_in(&mut tx, account, name).await.is_ok() {
-            return Err(StoreError::EntityAlreadyExists(format!(
-                "Group with name {name} already exists."
-            )));
-        }
-        if count(
-            &mut tx,
-            "SELECT COUNT(*) FROM groups WHERE account_id = ?",
-            account,
-        )
-        .await?
-            >= quota::GROUPS_PER_ACCOUNT
-        {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for GroupsPerAccount: {}",
-                quota::GROUPS_PER_ACCOUNT
-            )));
-        }
-        let rec = GroupRec {
-            group_id: ids::unique_id("AGPA"),
-            account_id: account.to_owned(),
-            name: name.to_owned(),
-            path: path.to_owned(),
-            arn: Arn::iam_entity(account, "group", path, name).to_string(),
-            create_date: now,
-        };
-        sqlx::query("INSERT INTO groups (group_id, account_id, name, name_key, path, arn, create_date) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(&rec.group_id)
-            .bind(account)
-            .bind(name)
-            .bind(key(name))
-            .bind(path)
-            .bind(&rec.arn)
-            .bind(ts(now))
-            .execute(&mut **tx)
-            .await?;
-        let entry = Entry {
-            rec: GroupRec {
+        let (account, name, path) = (account.to_owned(), name.to_owned(), path.to_owned());
+        let claims = vec![Claim::named("group", &account, &name)];
+        self.planned(claims, Box::new(move |m: &Model, pending: &mut Pending, set: &mut WriteSet| {
+            if m.groups.get(&account, &name).is_some() {
+                return Err(StoreError::EntityAlreadyExists(format!(
+                    "Group with name {name} already exists."
+                )));
+            }
+            let count = format!("groups/{account}");
+            if i64::try_from(m.groups.count(&account) + pending.added(&count)).unwrap_or(i64::MAX)
+                >= quota::GROUPS_PER_ACCOUNT
+            {
+                return Err(StoreError::LimitExceeded(format!(
+                    "Cannot exceed quota for GroupsPerAccount: {}",
+                    quota::GROUPS_PER_ACCOUNT
+                )));
+            }
+            pending.add(count);
+            let rec = GroupRec {
+                group_id: ids::unique_id("AGPA"),
+                arn: Arn::iam_entity(&account, "group", &path, &name).to_string(),
+                account_id: account,
+                name,
+                path,
                 create_date: from_ts(ts(now)),
-                ..rec.clone()
-            },
-            tags: Vec::new(),
-        };
-        self.commit_applying(tx, |m| m.groups.put(entry)).await?;
-        Ok(rec)
+            };
+            set.stmt("INSERT INTO groups (group_id, account_id, name, name_key, path, arn, create_date) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .bind(rec.group_id.as_str())
+                .bind(rec.account_id.as_str())
+                .bind(rec.name.as_str())
+                .bind(key(&rec.name))
+                .bind(rec.path.as_str())
+                .bind(rec.arn.as_str())
+                .bind(ts(now));
+            let entry = Entry {
+                rec: rec.clone(),
+                tags: Vec::new(),
+            };
+            Ok((rec, Box::new(move |m: &Model| m.groups.put(entry)) as Change))
+        }))
+        .await
     }
 
     /// A group by name, from the read model.
@@ -944,42 +939,45 @@ impl Store {
         user: &str,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        // AWS reports a missing user before a missing group.
-        let u = user_in(&mut tx, account, user).await?;
-        let g = group_in(&mut tx, account, group).await?;
-        let already: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND user_id = ?",
+        let (account, group, user) = (account.to_owned(), group.to_owned(), user.to_owned());
+        let claims = vec![
+            Claim::named("user", &account, &user),
+            Claim::reads("group", &account, &group),
+        ];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                // AWS reports a missing user before a missing group.
+                let u = m
+                    .users
+                    .get(&account, &user)
+                    .ok_or_else(|| no_such_user(&user))?;
+                let g = m
+                    .groups
+                    .get(&account, &group)
+                    .ok_or_else(|| no_such_group(&group))?;
+                let of = m.groups_of(&u.rec.user_id);
+                if of.iter().any(|o| o.rec.group_id == g.rec.group_id) {
+                    return Ok(((), Box::new(|_: &Model| {}) as Change));
+                }
+                if i64::try_from(of.len()).unwrap_or(i64::MAX) >= quota::GROUPS_PER_USER {
+                    return Err(StoreError::LimitExceeded(format!(
+                        "Cannot exceed quota for GroupsPerUser: {}",
+                        quota::GROUPS_PER_USER
+                    )));
+                }
+                let (group_id, user_id) = (g.rec.group_id.clone(), u.rec.user_id.clone());
+                set.stmt("INSERT INTO group_members (group_id, user_id, added) VALUES (?, ?, ?)")
+                    .bind(group_id.as_str())
+                    .bind(user_id.as_str())
+                    .bind(ts(now));
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| m.add_member(&group_id, &user_id)) as Change,
+                ))
+            }),
         )
-        .bind(&g.group_id)
-        .bind(&u.user_id)
-        .fetch_one(&mut **tx)
-        .await?;
-        if already > 0 {
-            return Ok(());
-        }
-        if count(
-            &mut tx,
-            "SELECT COUNT(*) FROM group_members WHERE user_id = ?",
-            &u.user_id,
-        )
-        .await?
-            >= quota::GROUPS_PER_USER
-        {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for GroupsPerUser: {}",
-                quota::GROUPS_PER_USER
-            )));
-        }
-        sqlx::query("INSERT INTO group_members (group_id, user_id, added) VALUES (?, ?, ?)")
-            .bind(&g.group_id)
-            .bind(&u.user_id)
-            .bind(ts(now))
-            .execute(&mut **tx)
-            .await?;
-        self.commit_applying(tx, |m| m.add_member(&g.group_id, &u.user_id))
-            .await?;
-        Ok(())
+        .await
     }
 
     pub async fn remove_user_from_group(
@@ -988,24 +986,44 @@ impl Store {
         group: &str,
         user: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        // AWS reports a missing user before a missing group.
-        let u = user_in(&mut tx, account, user).await?;
-        let g = group_in(&mut tx, account, group).await?;
-        let done = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
-            .bind(&g.group_id)
-            .bind(&u.user_id)
-            .execute(&mut **tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "User {} is not in group {}.",
-                u.name, g.name
-            )));
-        }
-        self.commit_applying(tx, |m| m.remove_member(&g.group_id, &u.user_id))
-            .await?;
-        Ok(())
+        let (account, group, user) = (account.to_owned(), group.to_owned(), user.to_owned());
+        let claims = vec![
+            Claim::named("user", &account, &user),
+            Claim::reads("group", &account, &group),
+        ];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                // AWS reports a missing user before a missing group.
+                let u = m
+                    .users
+                    .get(&account, &user)
+                    .ok_or_else(|| no_such_user(&user))?;
+                let g = m
+                    .groups
+                    .get(&account, &group)
+                    .ok_or_else(|| no_such_group(&group))?;
+                if !m
+                    .groups_of(&u.rec.user_id)
+                    .iter()
+                    .any(|o| o.rec.group_id == g.rec.group_id)
+                {
+                    return Err(StoreError::NoSuchEntity(format!(
+                        "User {} is not in group {}.",
+                        u.rec.name, g.rec.name
+                    )));
+                }
+                let (group_id, user_id) = (g.rec.group_id.clone(), u.rec.user_id.clone());
+                set.stmt("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+                    .bind(group_id.as_str())
+                    .bind(user_id.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| m.remove_member(&group_id, &user_id)) as Change,
+                ))
+            }),
+        )
+        .await
     }
 
     // ------------------------------------------------------------ access keys
@@ -1178,60 +1196,65 @@ impl Store {
         tags: &[Tag],
         now: OffsetDateTime,
     ) -> StoreResult<RoleRec> {
-        let mut tx = self.write().await?;
-        // INVARIANT: the write's turn is held, so the model holds every committed role.
-        if self.model().roles.get(account, name).is_some() {
-            return Err(StoreError::EntityAlreadyExists(format!(
-                "Role with name {name} already exists."
-            )));
-        }
-        if i64::try_from(self.model().roles.count(account)).unwrap_or(i64::MAX)
-            >= quota::ROLES_PER_ACCOUNT
-        {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for RolesPerAccount: {}",
-                quota::ROLES_PER_ACCOUNT
-            )));
-        }
-        let rec = RoleRec {
-            role_id: ids::unique_id("AROA"),
-            account_id: account.to_owned(),
-            name: name.to_owned(),
-            path: path.to_owned(),
-            arn: Arn::iam_entity(account, "role", path, name).to_string(),
-            create_date: now,
-            assume_role_policy: assume_role_policy.to_owned(),
-            description: description.map(str::to_owned),
-            max_session_duration,
-            permissions_boundary: boundary.map(str::to_owned),
-            last_used_date: None,
-            last_used_region: None,
-        };
-        sqlx::query("INSERT INTO roles (role_id, account_id, name, name_key, path, arn, create_date, assume_role_policy, description, max_session_duration, permissions_boundary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&rec.role_id)
-            .bind(account)
-            .bind(name)
-            .bind(key(name))
-            .bind(path)
-            .bind(&rec.arn)
-            .bind(ts(now))
-            .bind(assume_role_policy)
-            .bind(description)
-            .bind(max_session_duration)
-            .bind(boundary)
-            .execute(&mut **tx)
-            .await?;
-        insert_tags(&mut tx, &rec.role_id, tags).await?;
-        // A new role's tags are the ones given, in order (their keys are distinct).
-        let entry = Entry {
-            rec: RoleRec {
+        let (account, name, path) = (account.to_owned(), name.to_owned(), path.to_owned());
+        let (assume_role_policy, description) = (
+            assume_role_policy.to_owned(),
+            description.map(str::to_owned),
+        );
+        let boundary = boundary.map(str::to_owned);
+        let tags = tags.to_vec();
+        let claims = vec![Claim::named("role", &account, &name)];
+        self.planned(claims, Box::new(move |m: &Model, pending: &mut Pending, set: &mut WriteSet| {
+            if m.roles.get(&account, &name).is_some() {
+                return Err(StoreError::EntityAlreadyExists(format!(
+                    "Role with name {name} already exists."
+                )));
+            }
+            let count = format!("roles/{account}");
+            if i64::try_from(m.roles.count(&account) + pending.added(&count)).unwrap_or(i64::MAX)
+                >= quota::ROLES_PER_ACCOUNT
+            {
+                return Err(StoreError::LimitExceeded(format!(
+                    "Cannot exceed quota for RolesPerAccount: {}",
+                    quota::ROLES_PER_ACCOUNT
+                )));
+            }
+            pending.add(count);
+            let rec = RoleRec {
+                role_id: ids::unique_id("AROA"),
+                arn: Arn::iam_entity(&account, "role", &path, &name).to_string(),
+                account_id: account,
+                name,
+                path,
                 create_date: from_ts(ts(now)),
-                ..rec.clone()
-            },
-            tags: tags.to_vec(),
-        };
-        self.commit_applying(tx, |m| m.roles.put(entry)).await?;
-        Ok(rec)
+                assume_role_policy,
+                description,
+                max_session_duration,
+                permissions_boundary: boundary,
+                last_used_date: None,
+                last_used_region: None,
+            };
+            set.stmt("INSERT INTO roles (role_id, account_id, name, name_key, path, arn, create_date, assume_role_policy, description, max_session_duration, permissions_boundary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(rec.role_id.as_str())
+                .bind(rec.account_id.as_str())
+                .bind(rec.name.as_str())
+                .bind(key(&rec.name))
+                .bind(rec.path.as_str())
+                .bind(rec.arn.as_str())
+                .bind(ts(now))
+                .bind(rec.assume_role_policy.as_str())
+                .bind(rec.description.clone())
+                .bind(max_session_duration)
+                .bind(rec.permissions_boundary.clone());
+            insert_new_tags(set, &rec.role_id, &tags);
+            // A new role's tags are the ones given, in order (their keys are distinct).
+            let entry = Entry {
+                rec: rec.clone(),
+                tags,
+            };
+            Ok((rec, Box::new(move |m: &Model| m.roles.put(entry)) as Change))
+        }))
+        .await
     }
 
     /// A role by its unique id, from the read model.
@@ -1798,18 +1821,19 @@ impl Store {
         policy_name: &str,
         document: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let id = entity_id(&mut tx, account, ty, name).await?;
-        sqlx::query("INSERT INTO inline_policies (entity_type, entity_id, name, document) VALUES (?, ?, ?, ?) ON CONFLICT (entity_type, entity_id, name) DO UPDATE SET document = excluded.document")
-            .bind(ty.as_str())
-            .bind(&id)
-            .bind(policy_name)
-            .bind(document)
-            .execute(&mut **tx)
-            .await?;
-        self.commit_applying(tx, |m| m.put_inline(&id, policy_name, document))
-            .await?;
-        Ok(())
+        let (account, name) = (account.to_owned(), name.to_owned());
+        let (policy_name, document) = (policy_name.to_owned(), document.to_owned());
+        let claims = vec![Claim::named(ty.as_str(), &account, &name)];
+        self.planned(claims, Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+            let id = model_entity_id(m, &account, ty, &name)?;
+            set.stmt("INSERT INTO inline_policies (entity_type, entity_id, name, document) VALUES (?, ?, ?, ?) ON CONFLICT (entity_type, entity_id, name) DO UPDATE SET document = excluded.document")
+                .bind(ty.as_str())
+                .bind(id.as_str())
+                .bind(policy_name.as_str())
+                .bind(document.as_str());
+            Ok(((), Box::new(move |m: &Model| m.put_inline(&id, &policy_name, &document)) as Change))
+        }))
+        .await
     }
 
     fn no_such_inline(ty: EntityType, policy_name: &str) -> StoreError {
@@ -1840,22 +1864,21 @@ impl Store {
         name: &str,
         policy_name: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let id = entity_id(&mut tx, account, ty, name).await?;
-        let done = sqlx::query(
-            "DELETE FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?",
-        )
-        .bind(ty.as_str())
-        .bind(&id)
-        .bind(policy_name)
-        .execute(&mut **tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(Self::no_such_inline(ty, policy_name));
-        }
-        self.commit_applying(tx, |m| m.remove_inline(&id, policy_name))
-            .await?;
-        Ok(())
+        let (account, name, policy_name) =
+            (account.to_owned(), name.to_owned(), policy_name.to_owned());
+        let claims = vec![Claim::named(ty.as_str(), &account, &name)];
+        self.planned(claims, Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+            let id = model_entity_id(m, &account, ty, &name)?;
+            if m.inline_document(&id, &policy_name).is_none() {
+                return Err(Self::no_such_inline(ty, &policy_name));
+            }
+            set.stmt("DELETE FROM inline_policies WHERE entity_type = ? AND entity_id = ? AND name = ?")
+                .bind(ty.as_str())
+                .bind(id.as_str())
+                .bind(policy_name.as_str());
+            Ok(((), Box::new(move |m: &Model| m.remove_inline(&id, &policy_name)) as Change))
+        }))
+        .await
     }
 
     /// Inline policies of an entity as `(name, document)`, by name.

@@ -125,6 +125,14 @@ impl Claim {
         }
     }
 
+    /// The write needs the entity to exist and changes nothing a plan checks of it.
+    pub(crate) fn reads(family: &str, account: &str, name: &str) -> Claim {
+        Claim {
+            changes: false,
+            ..Claim::named(family, account, name)
+        }
+    }
+
     /// The write needs the policy to exist, and changes nothing of it but the count of its
     /// attachments.
     pub(crate) fn reads_policy(arn: &str) -> Claim {
