@@ -210,6 +210,16 @@ impl WriteXml for Vec<u8> {
 
 /// A list: `<name><member>…</member>…</name>`, or `<name/>` when empty.
 pub fn list<T: WriteXml>(out: &mut String, name: &str, items: &[T]) {
+    members(out, name, items, |out, item| item.write_xml(out, "member"));
+}
+
+/// A map: `<name><entry><key>…</key><value>…</value></entry>…</name>`.
+pub fn map<K: std::fmt::Display, V: WriteXml>(out: &mut String, name: &str, entries: &[(K, V)]) {
+    map_entries(out, name, entries, |out, v| v.write_xml(out, "value"));
+}
+
+/// The list shape, whatever writes the items.
+fn members<T>(out: &mut String, name: &str, items: &[T], mut item: impl FnMut(&mut String, &T)) {
     if items.is_empty() {
         out.push('<');
         out.push_str(name);
@@ -217,19 +227,24 @@ pub fn list<T: WriteXml>(out: &mut String, name: &str, items: &[T]) {
         return;
     }
     open(out, name);
-    for item in items {
-        item.write_xml(out, "member");
+    for i in items {
+        item(out, i);
     }
     close(out, name);
 }
 
-/// A map: `<name><entry><key>…</key><value>…</value></entry>…</name>`.
-pub fn map<K: std::fmt::Display, V: WriteXml>(out: &mut String, name: &str, entries: &[(K, V)]) {
+/// The map shape, whatever writes the values.
+fn map_entries<K: std::fmt::Display, V>(
+    out: &mut String,
+    name: &str,
+    entries: &[(K, V)],
+    mut value: impl FnMut(&mut String, &V),
+) {
     open(out, name);
     for (k, v) in entries {
         out.push_str("<entry>");
         text(out, "key", &k.to_string());
-        v.write_xml(out, "value");
+        value(out, v);
         out.push_str("</entry>");
     }
     close(out, name);
@@ -246,28 +261,11 @@ pub fn write_element(out: &mut String, name: &str, node: &Node) {
             }
             close(out, name);
         }
-        Node::List(items) => {
-            if items.is_empty() {
-                out.push('<');
-                out.push_str(name);
-                out.push_str("/>");
-                return;
-            }
-            open(out, name);
-            for item in items {
-                write_element(out, "member", item);
-            }
-            close(out, name);
-        }
+        Node::List(items) => members(out, name, items, |out, item| {
+            write_element(out, "member", item)
+        }),
         Node::Map(entries) => {
-            open(out, name);
-            for (k, v) in entries {
-                out.push_str("<entry>");
-                text(out, "key", k);
-                write_element(out, "value", v);
-                out.push_str("</entry>");
-            }
-            close(out, name);
+            map_entries(out, name, entries, |out, v| write_element(out, "value", v))
         }
     }
 }

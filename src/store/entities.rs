@@ -404,6 +404,31 @@ async fn entity_id(
     })
 }
 
+/// Checks that `name` is free in `family` and that the account is below its quota of such
+/// entities, counting those the group's earlier plans create; then counts this one. `what` is
+/// AWS's word for the entity (`User`), `quota` its quota's name (`UsersPerAccount`).
+fn admit_new<R: super::model::Named>(
+    family: &super::model::Family<R>,
+    pending: &mut Pending,
+    (what, quota, limit): (&str, &str, i64),
+    account: &str,
+    name: &str,
+) -> StoreResult<()> {
+    if family.get(account, name).is_some() {
+        return Err(StoreError::EntityAlreadyExists(format!(
+            "{what} with name {name} already exists."
+        )));
+    }
+    let count = format!("{quota}/{account}");
+    if i64::try_from(family.count(account) + pending.added(&count)).unwrap_or(i64::MAX) >= limit {
+        return Err(StoreError::LimitExceeded(format!(
+            "Cannot exceed quota for {quota}: {limit}"
+        )));
+    }
+    pending.add(count);
+    Ok(())
+}
+
 /// Records the tags of an entity created in `set`: the ones given, in order (the caller has
 /// checked that their keys are distinct and within the quota).
 fn insert_new_tags(set: &mut WriteSet, entity_id: &str, tags: &[Tag]) {
@@ -498,22 +523,13 @@ impl Store {
         let tags = tags.to_vec();
         let claims = vec![Claim::named("user", &account, &name)];
         self.planned(claims, Box::new(move |m: &Model, pending: &mut Pending, set: &mut WriteSet| {
-            if m.users.get(&account, &name).is_some() {
-                return Err(StoreError::EntityAlreadyExists(format!(
-                    "User with name {name} already exists."
-                )));
-            }
-            let count = format!("users/{account}");
-            if i64::try_from(m.users.count(&account) + pending.added(&count))
-                .unwrap_or(i64::MAX)
-                >= quota::USERS_PER_ACCOUNT
-            {
-                return Err(StoreError::LimitExceeded(format!(
-                    "Cannot exceed quota for UsersPerAccount: {}",
-                    quota::USERS_PER_ACCOUNT
-                )));
-            }
-            pending.add(count);
+            admit_new(
+                &m.users,
+                pending,
+                ("User", "UsersPerAccount", quota::USERS_PER_ACCOUNT),
+                &account,
+                &name,
+            )?;
             let rec = UserRec {
                 user_id: ids::unique_id("AIDA"),
                 arn: Arn::iam_entity(&account, "user", &path, &name).to_string(),
@@ -771,21 +787,13 @@ impl Store {
         let (account, name, path) = (account.to_owned(), name.to_owned(), path.to_owned());
         let claims = vec![Claim::named("group", &account, &name)];
         self.planned(claims, Box::new(move |m: &Model, pending: &mut Pending, set: &mut WriteSet| {
-            if m.groups.get(&account, &name).is_some() {
-                return Err(StoreError::EntityAlreadyExists(format!(
-                    "Group with name {name} already exists."
-                )));
-            }
-            let count = format!("groups/{account}");
-            if i64::try_from(m.groups.count(&account) + pending.added(&count)).unwrap_or(i64::MAX)
-                >= quota::GROUPS_PER_ACCOUNT
-            {
-                return Err(StoreError::LimitExceeded(format!(
-                    "Cannot exceed quota for GroupsPerAccount: {}",
-                    quota::GROUPS_PER_ACCOUNT
-                )));
-            }
-            pending.add(count);
+            admit_new(
+                &m.groups,
+                pending,
+                ("Group", "GroupsPerAccount", quota::GROUPS_PER_ACCOUNT),
+                &account,
+                &name,
+            )?;
             let rec = GroupRec {
                 group_id: ids::unique_id("AGPA"),
                 arn: Arn::iam_entity(&account, "group", &path, &name).to_string(),
@@ -1205,21 +1213,13 @@ impl Store {
         let tags = tags.to_vec();
         let claims = vec![Claim::named("role", &account, &name)];
         self.planned(claims, Box::new(move |m: &Model, pending: &mut Pending, set: &mut WriteSet| {
-            if m.roles.get(&account, &name).is_some() {
-                return Err(StoreError::EntityAlreadyExists(format!(
-                    "Role with name {name} already exists."
-                )));
-            }
-            let count = format!("roles/{account}");
-            if i64::try_from(m.roles.count(&account) + pending.added(&count)).unwrap_or(i64::MAX)
-                >= quota::ROLES_PER_ACCOUNT
-            {
-                return Err(StoreError::LimitExceeded(format!(
-                    "Cannot exceed quota for RolesPerAccount: {}",
-                    quota::ROLES_PER_ACCOUNT
-                )));
-            }
-            pending.add(count);
+            admit_new(
+                &m.roles,
+                pending,
+                ("Role", "RolesPerAccount", quota::ROLES_PER_ACCOUNT),
+                &account,
+                &name,
+            )?;
             let rec = RoleRec {
                 role_id: ids::unique_id("AROA"),
                 arn: Arn::iam_entity(&account, "role", &path, &name).to_string(),
