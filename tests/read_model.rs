@@ -28,13 +28,24 @@ async fn snapshot(server: &Server) -> Vec<String> {
                 .iter()
                 .map(|t| format!("{}={}", t.key(), t.value()))
                 .collect();
+            let keys: Vec<String> = iam
+                .list_access_keys()
+                .user_name(&u.user_name)
+                .send()
+                .await
+                .unwrap()
+                .access_key_metadata
+                .into_iter()
+                .map(|k| format!("{:?}:{:?}", k.access_key_id, k.status))
+                .collect();
             out.push(format!(
-                "{} {} {} {:?} {:?}",
+                "{} {} {} {:?} {:?} {:?}",
                 got.user_name,
                 got.path,
                 got.user_id,
                 got.permissions_boundary.map(|b| b.permissions_boundary_arn),
-                tags
+                tags,
+                keys
             ));
         }
     }
@@ -105,6 +116,43 @@ async fn the_model_agrees_with_the_database_after_racing_writes() {
                         .await
                         .is_ok(),
                     5 if w == 5 => iam.delete_user().user_name(&name).send().await.is_ok(),
+                    4 | 5 if w == 6 => iam
+                        .create_access_key()
+                        .user_name(&name)
+                        .send()
+                        .await
+                        .is_ok(),
+                    4 | 5 if w == 7 => {
+                        // Deactivate one key of the user and delete another.
+                        let keys = iam.list_access_keys().user_name(&name).send().await;
+                        let ids: Vec<String> = keys
+                            .map(|k| {
+                                k.access_key_metadata
+                                    .into_iter()
+                                    .filter_map(|k| k.access_key_id)
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        if let Some(id) = ids.first() {
+                            let _ = iam
+                                .update_access_key()
+                                .user_name(&name)
+                                .access_key_id(id)
+                                .status(aws_sdk_iam::types::StatusType::Inactive)
+                                .send()
+                                .await;
+                        }
+                        match ids.get(1) {
+                            Some(id) => iam
+                                .delete_access_key()
+                                .user_name(&name)
+                                .access_key_id(id)
+                                .send()
+                                .await
+                                .is_ok(),
+                            None => false,
+                        }
+                    }
                     _ => iam
                         .create_user()
                         .user_name(format!("w{w}-n{n}"))
@@ -121,6 +169,7 @@ async fn the_model_agrees_with_the_database_after_racing_writes() {
     }
     let live = snapshot(&server).await;
     assert!(live.len() > 30, "{live:?}");
+    assert!(live.iter().any(|u| u.contains("AKIA")), "{live:?}");
     server.stop().await;
 
     let reloaded = start_on(&db).await;

@@ -5,7 +5,7 @@
 //! message text.
 
 use super::ids;
-use super::model::{Attachment, Entry, Model, RoleEntry, UserEntry};
+use super::model::{Attachment, Entry, KeyMeta, Model, RoleEntry, UserEntry};
 use super::records::*;
 use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ts, EntityType, Store};
@@ -1042,75 +1042,90 @@ impl Store {
         user: &str,
         now: OffsetDateTime,
     ) -> StoreResult<AccessKeyRec> {
-        let mut tx = self.write().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        if count(
-            &mut tx,
-            "SELECT COUNT(*) FROM access_keys WHERE user_id = ?",
-            &u.user_id,
-        )
-        .await?
-            >= quota::ACCESS_KEYS_PER_USER
-        {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for AccessKeysPerUser: {}",
-                quota::ACCESS_KEYS_PER_USER
-            )));
-        }
-        let rec = AccessKeyRec {
-            access_key_id: ids::access_key_id("AKIA"),
-            user_id: u.user_id.clone(),
-            user_name: u.name.clone(),
-            secret_access_key: Secret::new(ids::secret_access_key()),
-            active: true,
-            create_date: now,
-            last_used_date: None,
-            last_used_service: None,
-            last_used_region: None,
-        };
-        sqlx::query("INSERT INTO access_keys (access_key_id, account_id, user_id, secret_access_key, status, create_date) VALUES (?, ?, ?, ?, 'Active', ?)")
-            .bind(&rec.access_key_id)
-            .bind(account)
-            .bind(&u.user_id)
-            .bind(rec.secret_access_key.expose())
-            .bind(ts(now))
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        self.credentials_changed();
-        Ok(rec)
+        let (account, user) = (account.to_owned(), user.to_owned());
+        let cache = self.cache.clone();
+        let claims = vec![Claim::named("user", &account, &user)];
+        self.planned(claims, Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+            let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+            if i64::try_from(m.keys_of(&u.rec.user_id).len()).unwrap_or(i64::MAX)
+                >= quota::ACCESS_KEYS_PER_USER
+            {
+                return Err(StoreError::LimitExceeded(format!(
+                    "Cannot exceed quota for AccessKeysPerUser: {}",
+                    quota::ACCESS_KEYS_PER_USER
+                )));
+            }
+            let rec = AccessKeyRec {
+                access_key_id: ids::access_key_id("AKIA"),
+                user_id: u.rec.user_id.clone(),
+                user_name: u.rec.name.clone(),
+                secret_access_key: Secret::new(ids::secret_access_key()),
+                active: true,
+                create_date: from_ts(ts(now)),
+                last_used_date: None,
+                last_used_service: None,
+                last_used_region: None,
+            };
+            set.stmt("INSERT INTO access_keys (access_key_id, account_id, user_id, secret_access_key, status, create_date) VALUES (?, ?, ?, ?, 'Active', ?)")
+                .bind(rec.access_key_id.as_str())
+                .bind(account.as_str())
+                .bind(rec.user_id.as_str())
+                .bind(rec.secret_access_key.expose())
+                .bind(ts(now));
+            let meta = KeyMeta {
+                access_key_id: rec.access_key_id.clone(),
+                account_id: account,
+                user_id: rec.user_id.clone(),
+                active: true,
+                create_date: rec.create_date,
+                last_used_date: None,
+                last_used_service: None,
+                last_used_region: None,
+            };
+            Ok((rec, Box::new(move |m: &Model| {
+                m.put_key(meta);
+                cache.invalidate_keys();
+            }) as Change))
+        }))
+        .await
     }
 
-    fn key_row(&self, r: &SqliteRow) -> AccessKeyRec {
-        let id: String = r.get("access_key_id");
-        let used = self.last_used(&id);
+    /// What ListAccessKeys and GetAccessKeyLastUsed show of a key (no secret): its last use
+    /// kept in memory, else the one last written.
+    fn key_out(&self, m: &Model, k: &KeyMeta) -> AccessKeyRec {
+        let used = self.last_used(&k.access_key_id);
         AccessKeyRec {
-            user_id: r.get("user_id"),
-            user_name: r.get("user_name"),
-            secret_access_key: Secret::new(r.get::<String, _>("secret_access_key")),
-            active: r.get::<String, _>("status") == "Active",
-            create_date: from_ts(r.get("create_date")),
-            last_used_date: used
-                .as_ref()
-                .map(|u| u.when)
-                .or_else(|| r.get::<Option<i64>, _>("last_used_date").map(from_ts)),
+            access_key_id: k.access_key_id.clone(),
+            user_id: k.user_id.clone(),
+            user_name: m
+                .users
+                .by_id(&k.user_id)
+                .map(|u| u.rec.name.clone())
+                .unwrap_or_default(),
+            secret_access_key: Secret::new(String::new()),
+            active: k.active,
+            create_date: k.create_date,
+            last_used_date: used.as_ref().map(|u| u.when).or(k.last_used_date),
             last_used_service: used
                 .as_ref()
                 .map(|u| u.service.clone())
-                .or_else(|| r.get("last_used_service")),
-            last_used_region: used.map(|u| u.region).or_else(|| r.get("last_used_region")),
-            access_key_id: id,
+                .or_else(|| k.last_used_service.clone()),
+            last_used_region: used
+                .map(|u| u.region)
+                .or_else(|| k.last_used_region.clone()),
         }
     }
 
     pub async fn access_keys(&self, account: &str, user: &str) -> StoreResult<Vec<AccessKeyRec>> {
-        let mut tx = self.read().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        let rows = sqlx::query("SELECT k.*, u.name AS user_name FROM access_keys k JOIN users u ON u.user_id = k.user_id WHERE k.user_id = ? ORDER BY k.create_date, k.access_key_id")
-            .bind(&u.user_id)
-            .fetch_all(&mut **tx)
-            .await?;
-        Ok(rows.iter().map(|r| self.key_row(r)).collect())
+        let m = self.model();
+        let u = m
+            .users
+            .get(account, user)
+            .ok_or_else(|| no_such_user(user))?;
+        Ok(m.keys_of(&u.rec.user_id)
+            .iter()
+            .map(|k| self.key_out(m, k))
+            .collect())
     }
 
     /// An access key by id, in the given account.
@@ -1119,34 +1134,30 @@ impl Store {
         account: &str,
         access_key_id: &str,
     ) -> StoreResult<Option<AccessKeyRec>> {
-        let row = sqlx::query("SELECT k.*, u.name AS user_name FROM access_keys k JOIN users u ON u.user_id = k.user_id WHERE k.access_key_id = ? AND k.account_id = ?")
-            .bind(access_key_id)
-            .bind(account)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| self.key_row(&r)))
+        let m = self.model();
+        Ok(m.key(access_key_id)
+            .filter(|k| k.account_id == account)
+            .map(|k| self.key_out(m, &k)))
     }
 
-    async fn key_of_user(
-        tx: &mut Tx<'_>,
+    /// The key `access_key_id` of the user `user`, from the model.
+    fn key_of_user(
+        m: &Model,
         account: &str,
         user: &str,
         access_key_id: &str,
-    ) -> StoreResult<()> {
-        let u = user_in(tx, account, user).await?;
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM access_keys WHERE access_key_id = ? AND user_id = ?",
-        )
-        .bind(access_key_id)
-        .bind(&u.user_id)
-        .fetch_one(&mut **tx)
-        .await?;
-        if n == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "The Access Key with id {access_key_id} cannot be found."
-            )));
-        }
-        Ok(())
+    ) -> StoreResult<Arc<KeyMeta>> {
+        let u = m
+            .users
+            .get(account, user)
+            .ok_or_else(|| no_such_user(user))?;
+        m.key(access_key_id)
+            .filter(|k| k.user_id == u.rec.user_id)
+            .ok_or_else(|| {
+                StoreError::NoSuchEntity(format!(
+                    "The Access Key with id {access_key_id} cannot be found."
+                ))
+            })
     }
 
     pub async fn update_access_key(
@@ -1156,16 +1167,34 @@ impl Store {
         access_key_id: &str,
         active: bool,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        Self::key_of_user(&mut tx, account, user, access_key_id).await?;
-        sqlx::query("UPDATE access_keys SET status = ? WHERE access_key_id = ?")
-            .bind(if active { "Active" } else { "Inactive" })
-            .bind(access_key_id)
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        self.credentials_changed();
-        Ok(())
+        let (account, user, id) = (
+            account.to_owned(),
+            user.to_owned(),
+            access_key_id.to_owned(),
+        );
+        let cache = self.cache.clone();
+        let claims = vec![Claim::named("user", &account, &user)];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let key = Self::key_of_user(m, &account, &user, &id)?;
+                set.stmt("UPDATE access_keys SET status = ? WHERE access_key_id = ?")
+                    .bind(if active { "Active" } else { "Inactive" })
+                    .bind(id.as_str());
+                let meta = KeyMeta {
+                    active,
+                    ..(*key).clone()
+                };
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| {
+                        m.put_key(meta);
+                        cache.invalidate_keys();
+                    }) as Change,
+                ))
+            }),
+        )
+        .await
     }
 
     pub async fn delete_access_key(
@@ -1174,16 +1203,30 @@ impl Store {
         user: &str,
         access_key_id: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        Self::key_of_user(&mut tx, account, user, access_key_id).await?;
-        sqlx::query("DELETE FROM access_keys WHERE access_key_id = ?")
-            .bind(access_key_id)
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        self.cache.forget_used(access_key_id);
-        self.credentials_changed();
-        Ok(())
+        let (account, user, id) = (
+            account.to_owned(),
+            user.to_owned(),
+            access_key_id.to_owned(),
+        );
+        let cache = self.cache.clone();
+        let claims = vec![Claim::named("user", &account, &user)];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                Self::key_of_user(m, &account, &user, &id)?;
+                set.stmt("DELETE FROM access_keys WHERE access_key_id = ?")
+                    .bind(id.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| {
+                        m.remove_key(&id);
+                        cache.forget_used(&id);
+                        cache.invalidate_keys();
+                    }) as Change,
+                ))
+            }),
+        )
+        .await
     }
 
     // ------------------------------------------------------------ roles

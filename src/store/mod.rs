@@ -235,6 +235,24 @@ impl Store {
         store.model.replace_policies(inline, attached);
         let managed = store.load_managed().await?;
         store.model.replace_managed(managed);
+        let keys = sqlx::query(
+            "SELECT access_key_id, account_id, user_id, status, create_date, last_used_date, last_used_service, last_used_region FROM access_keys",
+        )
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| model::KeyMeta {
+            access_key_id: r.get(0),
+            account_id: r.get(1),
+            user_id: r.get(2),
+            active: r.get::<String, _>(3) == "Active",
+            create_date: from_ts(r.get(4)),
+            last_used_date: r.get::<Option<i64>, _>(5).map(from_ts),
+            last_used_service: r.get(6),
+            last_used_region: r.get(7),
+        })
+        .collect();
+        store.model.replace_keys(keys);
         store.load_sessions(None).await?;
         Ok(store)
     }

@@ -3,8 +3,9 @@
 //! transaction commits, in commit order (see [`super::Store::commit_applying`]).
 //!
 //! It holds users, roles, groups and customer managed policies (with their tags, group
-//! memberships, policy versions), and the inline policies and managed policy attachments of
-//! users, groups and roles, so far; the other families still read from SQLite.
+//! memberships, policy versions), the inline policies and managed policy attachments of
+//! users, groups and roles, and the metadata of users' access keys (not their secrets, which
+//! the credential cache holds), so far; the other families still read from SQLite.
 
 use super::records::{GroupRec, PolicyRec, PolicyVersionRec, RoleRec, Tag, UserRec};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -286,6 +287,27 @@ pub struct Attachment {
     pub attached: i64,
 }
 
+/// An access key's metadata: what ListAccessKeys and GetAccessKeyLastUsed show, with the last
+/// use as last written to the database (the store overlays newer uses it keeps in memory).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyMeta {
+    pub access_key_id: String,
+    pub account_id: String,
+    pub user_id: String,
+    pub active: bool,
+    pub create_date: time::OffsetDateTime,
+    pub last_used_date: Option<time::OffsetDateTime>,
+    pub last_used_service: Option<String>,
+    pub last_used_region: Option<String>,
+}
+
+/// Access keys by user (in creation order) and by id.
+#[derive(Default)]
+struct Keys {
+    by_user: HashMap<String, Vec<Arc<KeyMeta>>>,
+    owner: HashMap<String, String>,
+}
+
 /// Every family the model holds.
 #[derive(Default)]
 pub struct Model {
@@ -298,9 +320,73 @@ pub struct Model {
     pub managed: Family<PolicyRec>,
     /// A customer managed policy's versions, newest first, by policy id.
     versions: RwLock<HashMap<String, Vec<PolicyVersionRec>>>,
+    keys: RwLock<Keys>,
 }
 
 impl Model {
+    /// Adds an access key, or replaces it (a status change).
+    pub fn put_key(&self, key: KeyMeta) {
+        let Ok(mut k) = self.keys.write() else {
+            return;
+        };
+        let key = Arc::new(key);
+        k.owner
+            .insert(key.access_key_id.clone(), key.user_id.clone());
+        let of = k.by_user.entry(key.user_id.clone()).or_default();
+        match of.iter_mut().find(|o| o.access_key_id == key.access_key_id) {
+            Some(old) => *old = key,
+            None => {
+                of.push(key);
+                of.sort_by(|a, b| {
+                    (a.create_date, &a.access_key_id).cmp(&(b.create_date, &b.access_key_id))
+                });
+            }
+        }
+    }
+
+    pub fn remove_key(&self, access_key_id: &str) {
+        let Ok(mut k) = self.keys.write() else {
+            return;
+        };
+        let Some(user) = k.owner.remove(access_key_id) else {
+            return;
+        };
+        if let Some(of) = k.by_user.get_mut(&user) {
+            of.retain(|o| o.access_key_id != access_key_id);
+            if of.is_empty() {
+                k.by_user.remove(&user);
+            }
+        }
+    }
+
+    /// A user's access keys, oldest first.
+    pub fn keys_of(&self, user_id: &str) -> Vec<Arc<KeyMeta>> {
+        self.keys
+            .read()
+            .ok()
+            .and_then(|k| k.by_user.get(user_id).cloned())
+            .unwrap_or_default()
+    }
+
+    pub fn key(&self, access_key_id: &str) -> Option<Arc<KeyMeta>> {
+        let k = self.keys.read().ok()?;
+        let user = k.owner.get(access_key_id)?;
+        k.by_user
+            .get(user)?
+            .iter()
+            .find(|o| o.access_key_id == access_key_id)
+            .cloned()
+    }
+
+    pub fn replace_keys(&self, keys: Vec<KeyMeta>) {
+        if let Ok(mut k) = self.keys.write() {
+            *k = Keys::default();
+        }
+        for key in keys {
+            self.put_key(key);
+        }
+    }
+
     /// Adds or replaces an inline policy.
     pub fn put_inline(&self, entity_id: &str, name: &str, document: &str) {
         if let Ok(mut p) = self.policies.write() {
@@ -561,6 +647,7 @@ impl Model {
         self.replace_members(Vec::new());
         self.replace_policies(Vec::new(), Vec::new());
         self.replace_managed(Vec::new());
+        self.replace_keys(Vec::new());
     }
 }
 
