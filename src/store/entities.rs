@@ -308,6 +308,12 @@ pub(super) async fn role_in(tx: &mut Tx<'_>, account: &str, name: &str) -> Store
         .ok_or_else(|| no_such_role(name))
 }
 
+/// A tag call's target the model holds, owned for a plan.
+enum Retagged {
+    Named(EntityType, String),
+    Policy(String),
+}
+
 /// What a tag call is about.
 #[derive(Debug, Clone, Copy)]
 pub enum TagTarget<'a> {
@@ -429,8 +435,9 @@ fn admit_new<R: super::model::Named>(
     Ok(())
 }
 
-/// Records the tags of an entity created in `set`: the ones given, in order (the caller has
-/// checked that their keys are distinct and within the quota).
+/// Records the tags of an entity created in `set`, or all of an entity's tags after its
+/// old ones were deleted: the ones given, in order (their keys are distinct and within the
+/// quota).
 fn insert_new_tags(set: &mut WriteSet, entity_id: &str, tags: &[Tag]) {
     for (i, t) in tags.iter().enumerate() {
         set.stmt("INSERT INTO tags (entity_id, key, value, position) VALUES (?, ?, ?, ?)")
@@ -731,6 +738,24 @@ impl Store {
         target: TagTarget<'_>,
         tags: &[Tag],
     ) -> StoreResult<()> {
+        let given = tags.to_vec();
+        if let Some(done) = self
+            .retag(account, target, move |old| {
+                // Tag keys are case-insensitive in IAM: a key that differs only in case
+                // replaces the tag (keeping its place) rather than adding a second one.
+                let mut tags = old.to_vec();
+                for t in given {
+                    match tags.iter_mut().find(|o| o.key.eq_ignore_ascii_case(&t.key)) {
+                        Some(o) => *o = t,
+                        None => tags.push(t),
+                    }
+                }
+                tags
+            })
+            .await
+        {
+            return done;
+        }
         let mut tx = self.write().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         insert_tags(&mut tx, &id, tags).await?;
@@ -746,6 +771,18 @@ impl Store {
         target: TagTarget<'_>,
         keys: &[String],
     ) -> StoreResult<()> {
+        let removed = keys.to_vec();
+        if let Some(done) = self
+            .retag(account, target, move |old| {
+                old.iter()
+                    .filter(|t| !removed.iter().any(|k| k.eq_ignore_ascii_case(&t.key)))
+                    .cloned()
+                    .collect()
+            })
+            .await
+        {
+            return done;
+        }
         let mut tx = self.write().await?;
         let id = tag_target_id(&mut tx, account, target).await?;
         for k in keys {
@@ -759,6 +796,84 @@ impl Store {
         self.commit_applying(tx, |m| put_principal(m, entry))
             .await?;
         Ok(())
+    }
+
+    /// Replaces the tags of a user, role or customer managed policy with `retag(old tags)`, as
+    /// a planned write; `None` for targets the model does not hold.
+    async fn retag(
+        &self,
+        account: &str,
+        target: TagTarget<'_>,
+        retag: impl FnOnce(&[Tag]) -> Vec<Tag> + Send + 'static,
+    ) -> Option<StoreResult<()>> {
+        let account = account.to_owned();
+        let (claim, target) = match target {
+            TagTarget::Named(ty @ (EntityType::User | EntityType::Role), name) => (
+                Claim::named(ty.as_str(), &account, name),
+                Retagged::Named(ty, name.to_owned()),
+            ),
+            TagTarget::Policy(arn) => {
+                (Claim::changes_policy(arn), Retagged::Policy(arn.to_owned()))
+            }
+            _ => return None,
+        };
+        Some(
+            self.planned(
+                vec![claim],
+                Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                    let (id, old) = match &target {
+                        Retagged::Named(EntityType::User, name) => m
+                            .users
+                            .get(&account, name)
+                            .map(|e| (e.rec.user_id.clone(), e.tags.clone()))
+                            .ok_or_else(|| no_such_user(name))?,
+                        Retagged::Named(_, name) => m
+                            .roles
+                            .get(&account, name)
+                            .map(|e| (e.rec.role_id.clone(), e.tags.clone()))
+                            .ok_or_else(|| no_such_role(name))?,
+                        Retagged::Policy(arn) => crate::identity::Arn::parse(arn)
+                            .and_then(|a| m.managed.get(a.account(), a.name()))
+                            .filter(|e| e.rec.arn == *arn && e.rec.account_id == account)
+                            .map(|e| (e.rec.policy_id.clone(), e.tags.clone()))
+                            .ok_or_else(|| no_such_policy(arn))?,
+                    };
+                    let tags = retag(&old);
+                    if tags.len() > quota::TAGS_PER_ENTITY {
+                        return Err(StoreError::LimitExceeded(format!(
+                            "The number of tags has reached the maximum limit of {}.",
+                            quota::TAGS_PER_ENTITY
+                        )));
+                    }
+                    set.stmt("DELETE FROM tags WHERE entity_id = ?")
+                        .bind(id.as_str());
+                    insert_new_tags(set, &id, &tags);
+                    Ok((
+                        (),
+                        Box::new(move |m: &Model| {
+                            // The entity as it is now, with its new tags.
+                            if let Some(e) = m.users.by_id(&id) {
+                                m.users.put(Entry {
+                                    rec: e.rec.clone(),
+                                    tags,
+                                });
+                            } else if let Some(e) = m.roles.by_id(&id) {
+                                m.roles.put(Entry {
+                                    rec: e.rec.clone(),
+                                    tags,
+                                });
+                            } else if let Some(e) = m.managed.by_id(&id) {
+                                m.managed.put(Entry {
+                                    rec: e.rec.clone(),
+                                    tags,
+                                });
+                            }
+                        }) as Change,
+                    ))
+                }),
+            )
+            .await,
+        )
     }
 
     /// The id of a user, group or role by name.

@@ -133,6 +133,14 @@ impl Claim {
         }
     }
 
+    /// The write changes the customer managed policy (or depends on its absence).
+    pub(crate) fn changes_policy(arn: &str) -> Claim {
+        Claim {
+            changes: true,
+            ..Claim::reads_policy(arn)
+        }
+    }
+
     /// The write needs the policy to exist, and changes nothing of it but the count of its
     /// attachments.
     pub(crate) fn reads_policy(arn: &str) -> Claim {
