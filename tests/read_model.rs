@@ -260,8 +260,18 @@ async fn role_snapshot(server: &Server) -> Vec<String> {
                 .iter()
                 .map(|t| format!("{}={}", t.key(), t.value()))
                 .collect();
+            let profiles: Vec<String> = iam
+                .list_instance_profiles_for_role()
+                .role_name(&r.role_name)
+                .send()
+                .await
+                .unwrap()
+                .instance_profiles
+                .into_iter()
+                .map(|p| format!("{}:{}", p.instance_profile_name, p.instance_profile_id))
+                .collect();
             out.push(format!(
-                "{} {} {:?} {:?} {:?} {:?} {:?} {:?}",
+                "{} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
                 got.role_name,
                 got.role_id,
                 got.description,
@@ -269,7 +279,8 @@ async fn role_snapshot(server: &Server) -> Vec<String> {
                 got.assume_role_policy_document,
                 got.permissions_boundary.map(|b| b.permissions_boundary_arn),
                 got.role_last_used.and_then(|u| u.region),
-                tags
+                tags,
+                profiles
             ));
         }
     }
@@ -346,6 +357,49 @@ async fn roles_in_the_model_agree_with_the_database_after_racing_writes() {
                         .await
                         .is_ok(),
                     _ if w == 2 => iam.delete_role().role_name(&name).send().await.is_ok(),
+                    _ if w == 4 => {
+                        // A profile per role, holding it, then tagged; every other one emptied
+                        // and deleted again.
+                        let profile = format!("p-{name}");
+                        let _ = iam
+                            .create_instance_profile()
+                            .instance_profile_name(&profile)
+                            .send()
+                            .await;
+                        let _ = iam
+                            .add_role_to_instance_profile()
+                            .instance_profile_name(&profile)
+                            .role_name(&name)
+                            .send()
+                            .await;
+                        let _ = iam
+                            .tag_instance_profile()
+                            .instance_profile_name(&profile)
+                            .tags(
+                                aws_sdk_iam::types::Tag::builder()
+                                    .key("n")
+                                    .value(n.to_string())
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .send()
+                            .await;
+                        if n % 2 == 0 {
+                            let _ = iam
+                                .remove_role_from_instance_profile()
+                                .instance_profile_name(&profile)
+                                .role_name(&name)
+                                .send()
+                                .await;
+                            iam.delete_instance_profile()
+                                .instance_profile_name(&profile)
+                                .send()
+                                .await
+                                .is_ok()
+                        } else {
+                            true
+                        }
+                    }
                     _ => iam
                         .untag_role()
                         .role_name(&name)
@@ -362,6 +416,7 @@ async fn roles_in_the_model_agree_with_the_database_after_racing_writes() {
     }
     let live = role_snapshot(&server).await;
     assert!(!live.is_empty());
+    assert!(live.iter().any(|r| r.contains("p-r")), "{live:?}");
     server.stop().await;
     let reloaded = start_on(&db).await;
     assert_eq!(

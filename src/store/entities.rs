@@ -136,7 +136,7 @@ fn no_such_group(name: &str) -> StoreError {
     StoreError::NoSuchEntity(format!("The group with name {name} cannot be found."))
 }
 
-fn no_such_role(name: &str) -> StoreError {
+pub(super) fn no_such_role(name: &str) -> StoreError {
     StoreError::NoSuchEntity(format!("The role with name {name} cannot be found."))
 }
 
@@ -312,6 +312,7 @@ pub(super) async fn role_in(tx: &mut Tx<'_>, account: &str, name: &str) -> Store
 enum Retagged {
     Named(EntityType, String),
     Policy(String),
+    InstanceProfile(String),
 }
 
 /// What a tag call is about.
@@ -374,11 +375,9 @@ async fn tag_target_id(
             }
             Ok(serial.to_owned())
         }
-        TagTarget::InstanceProfile(name) => {
-            Ok(super::instance_profiles::profile_in(tx, account, name)
-                .await?
-                .instance_profile_id)
-        }
+        // Instance profiles, like users, roles and policies, are tagged through the model
+        // (`Store::retag`) and never come here.
+        TagTarget::InstanceProfile(name) => Err(super::instance_profiles::no_such(name)),
     }
 }
 
@@ -438,7 +437,7 @@ fn admit_new<R: super::model::Named>(
 /// Records the tags of an entity created in `set`, or all of an entity's tags after its
 /// old ones were deleted: the ones given, in order (their keys are distinct and within the
 /// quota).
-fn insert_new_tags(set: &mut WriteSet, entity_id: &str, tags: &[Tag]) {
+pub(super) fn insert_new_tags(set: &mut WriteSet, entity_id: &str, tags: &[Tag]) {
     for (i, t) in tags.iter().enumerate() {
         set.stmt("INSERT INTO tags (entity_id, key, value, position) VALUES (?, ?, ?, ?)")
             .bind(entity_id)
@@ -815,6 +814,10 @@ impl Store {
             TagTarget::Policy(arn) => {
                 (Claim::changes_policy(arn), Retagged::Policy(arn.to_owned()))
             }
+            TagTarget::InstanceProfile(name) => (
+                Claim::named("instance-profile", &account, name),
+                Retagged::InstanceProfile(name.to_owned()),
+            ),
             _ => return None,
         };
         Some(
@@ -832,6 +835,11 @@ impl Store {
                             .get(&account, name)
                             .map(|e| (e.rec.role_id.clone(), e.tags.clone()))
                             .ok_or_else(|| no_such_role(name))?,
+                        Retagged::InstanceProfile(name) => m
+                            .profiles
+                            .get(&account, name)
+                            .map(|e| (e.rec.instance_profile_id.clone(), e.tags.clone()))
+                            .ok_or_else(|| super::instance_profiles::no_such(name))?,
                         Retagged::Policy(arn) => crate::identity::Arn::parse(arn)
                             .and_then(|a| m.managed.get(a.account(), a.name()))
                             .filter(|e| e.rec.arn == *arn && e.rec.account_id == account)
@@ -864,6 +872,11 @@ impl Store {
                                 });
                             } else if let Some(e) = m.managed.by_id(&id) {
                                 m.managed.put(Entry {
+                                    rec: e.rec.clone(),
+                                    tags,
+                                });
+                            } else if let Some(e) = m.profiles.by_id(&id) {
+                                m.profiles.put(Entry {
                                     rec: e.rec.clone(),
                                     tags,
                                 });

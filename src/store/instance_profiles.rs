@@ -1,19 +1,23 @@
-//! Instance profiles and the role each holds.
+//! Instance profiles and the role each holds, read from the model and written as planned
+//! writes (see [`super::write`]).
 
 use super::entities::{StoreError, StoreResult};
+use super::model::{Entry, Model};
 use super::records::{InstanceProfileRec, Tag};
+use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ids, ts, Store};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::Row;
 use time::OffsetDateTime;
 
 /// Roles one instance profile can hold (IAM quota "Roles in an instance profile").
 pub const ROLES_PER_INSTANCE_PROFILE: i64 = 1;
 pub const INSTANCE_PROFILES_PER_ACCOUNT: i64 = 1000;
 
-fn row(r: &SqliteRow) -> InstanceProfileRec {
+pub(super) fn profile_row(r: &SqliteRow) -> InstanceProfileRec {
     InstanceProfileRec {
         instance_profile_id: r.get("instance_profile_id"),
+        account_id: r.get("account_id"),
         name: r.get("name"),
         path: r.get("path"),
         arn: r.get("arn"),
@@ -22,45 +26,26 @@ fn row(r: &SqliteRow) -> InstanceProfileRec {
     }
 }
 
-fn no_such(name: &str) -> StoreError {
+pub(super) fn no_such(name: &str) -> StoreError {
     StoreError::NoSuchEntity(format!("Instance Profile {name} cannot be found."))
 }
 
-pub(super) async fn profile_in(
-    tx: &mut Transaction<'_, Sqlite>,
-    account: &str,
-    name: &str,
-) -> StoreResult<InstanceProfileRec> {
-    sqlx::query("SELECT * FROM instance_profiles WHERE account_id = ? AND name_key = ?")
-        .bind(account)
-        .bind(name.to_lowercase())
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| row(&r))
-        .ok_or_else(|| no_such(name))
+/// A profile as reads see it: with the roles it holds, as they are now.
+fn with_roles(m: &Model, p: &Entry<InstanceProfileRec>) -> InstanceProfileRec {
+    let mut rec = p.rec.clone();
+    rec.roles = m
+        .profile_roles(&rec.instance_profile_id)
+        .iter()
+        .filter_map(|id| m.roles.by_id(id).map(|r| r.rec.clone()))
+        .collect();
+    rec
+}
+
+fn claim(account: &str, name: &str) -> Claim {
+    Claim::named("instance-profile", account, name)
 }
 
 impl Store {
-    async fn with_roles(
-        &self,
-        mut profiles: Vec<InstanceProfileRec>,
-    ) -> StoreResult<Vec<InstanceProfileRec>> {
-        for p in &mut profiles {
-            let ids: Vec<String> = sqlx::query_scalar(
-                "SELECT role_id FROM instance_profile_roles WHERE instance_profile_id = ?",
-            )
-            .bind(&p.instance_profile_id)
-            .fetch_all(&self.pool)
-            .await?;
-            for id in ids {
-                if let Some(r) = self.role_by_id(&id).await? {
-                    p.roles.push(r);
-                }
-            }
-        }
-        Ok(profiles)
-    }
-
     pub async fn create_instance_profile(
         &self,
         account: &str,
@@ -69,44 +54,53 @@ impl Store {
         tags: &[Tag],
         now: OffsetDateTime,
     ) -> StoreResult<InstanceProfileRec> {
-        let mut tx = self.write().await?;
-        if profile_in(&mut tx, account, name).await.is_ok() {
-            return Err(StoreError::EntityAlreadyExists(format!(
-                "Instance Profile {name} already exists."
-            )));
-        }
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM instance_profiles WHERE account_id = ?")
-                .bind(account)
-                .fetch_one(&mut **tx)
-                .await?;
-        if n >= INSTANCE_PROFILES_PER_ACCOUNT {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for InstanceProfilesPerAccount: {INSTANCE_PROFILES_PER_ACCOUNT}"
-            )));
-        }
-        let rec = InstanceProfileRec {
-            instance_profile_id: ids::unique_id("AIPA"),
-            name: name.to_owned(),
-            path: path.to_owned(),
-            arn: crate::identity::Arn::iam_entity(account, "instance-profile", path, name)
-                .to_string(),
-            create_date: now,
-            roles: Vec::new(),
-        };
-        sqlx::query("INSERT INTO instance_profiles (instance_profile_id, account_id, name, name_key, path, arn, create_date) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(&rec.instance_profile_id)
-            .bind(account)
-            .bind(name)
-            .bind(name.to_lowercase())
-            .bind(path)
-            .bind(&rec.arn)
-            .bind(ts(now))
-            .execute(&mut **tx)
-            .await?;
-        super::entities::insert_tags(&mut tx, &rec.instance_profile_id, tags).await?;
-        tx.commit().await?;
-        Ok(rec)
+        let (account, name, path) = (account.to_owned(), name.to_owned(), path.to_owned());
+        let tags = tags.to_vec();
+        self.planned(
+            vec![claim(&account, &name)],
+            Box::new(move |m: &Model, pending: &mut Pending, set: &mut WriteSet| {
+                if m.profiles.get(&account, &name).is_some() {
+                    return Err(StoreError::EntityAlreadyExists(format!(
+                        "Instance Profile {name} already exists."
+                    )));
+                }
+                let count = format!("InstanceProfilesPerAccount/{account}");
+                if i64::try_from(m.profiles.count(&account) + pending.added(&count))
+                    .unwrap_or(i64::MAX)
+                    >= INSTANCE_PROFILES_PER_ACCOUNT
+                {
+                    return Err(StoreError::LimitExceeded(format!(
+                        "Cannot exceed quota for InstanceProfilesPerAccount: {INSTANCE_PROFILES_PER_ACCOUNT}"
+                    )));
+                }
+                pending.add(count);
+                let rec = InstanceProfileRec {
+                    instance_profile_id: ids::unique_id("AIPA"),
+                    arn: crate::identity::Arn::iam_entity(&account, "instance-profile", &path, &name)
+                        .to_string(),
+                    account_id: account,
+                    name,
+                    path,
+                    create_date: from_ts(ts(now)),
+                    roles: Vec::new(),
+                };
+                set.stmt("INSERT INTO instance_profiles (instance_profile_id, account_id, name, name_key, path, arn, create_date) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(rec.instance_profile_id.as_str())
+                    .bind(rec.account_id.as_str())
+                    .bind(rec.name.as_str())
+                    .bind(rec.name.to_lowercase())
+                    .bind(rec.path.as_str())
+                    .bind(rec.arn.as_str())
+                    .bind(ts(now));
+                super::entities::insert_new_tags(set, &rec.instance_profile_id, &tags);
+                let entry = Entry {
+                    rec: rec.clone(),
+                    tags,
+                };
+                Ok((rec, Box::new(move |m: &Model| m.profiles.put(entry)) as Change))
+            }),
+        )
+        .await
     }
 
     pub async fn instance_profile(
@@ -114,10 +108,11 @@ impl Store {
         account: &str,
         name: &str,
     ) -> StoreResult<InstanceProfileRec> {
-        let mut tx = self.read().await?;
-        let p = profile_in(&mut tx, account, name).await?;
-        drop(tx);
-        Ok(self.with_roles(vec![p]).await?.remove(0))
+        let m = self.model();
+        m.profiles
+            .get(account, name)
+            .map(|p| with_roles(m, &p))
+            .ok_or_else(|| no_such(name))
     }
 
     pub async fn instance_profiles(
@@ -125,13 +120,12 @@ impl Store {
         account: &str,
         path_prefix: &str,
     ) -> StoreResult<Vec<InstanceProfileRec>> {
-        let rows = sqlx::query("SELECT * FROM instance_profiles WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name_key")
-            .bind(account)
-            .bind(path_prefix)
-            .bind(path_prefix)
-            .fetch_all(&self.pool)
-            .await?;
-        self.with_roles(rows.iter().map(row).collect()).await
+        let m = self.model();
+        Ok(m.profiles
+            .page(account, path_prefix, None, usize::MAX)
+            .iter()
+            .map(|p| with_roles(m, p))
+            .collect())
     }
 
     pub async fn instance_profiles_for_role(
@@ -140,40 +134,40 @@ impl Store {
         role: &str,
     ) -> StoreResult<Vec<InstanceProfileRec>> {
         let r = self.role(account, role).await?;
-        let rows = sqlx::query(
-            "SELECT p.* FROM instance_profiles p JOIN instance_profile_roles x ON x.instance_profile_id = p.instance_profile_id \
-             WHERE x.role_id = ? ORDER BY p.name_key",
-        )
-        .bind(&r.role_id)
-        .fetch_all(&self.pool)
-        .await?;
-        self.with_roles(rows.iter().map(row).collect()).await
+        let m = self.model();
+        Ok(m.profiles_of_role(&r.role_id)
+            .iter()
+            .map(|p| with_roles(m, p))
+            .collect())
     }
 
     pub async fn delete_instance_profile(&self, account: &str, name: &str) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let p = profile_in(&mut tx, account, name).await?;
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM instance_profile_roles WHERE instance_profile_id = ?",
+        let (account, name) = (account.to_owned(), name.to_owned());
+        self.planned(
+            vec![claim(&account, &name)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let p = m
+                    .profiles
+                    .get(&account, &name)
+                    .ok_or_else(|| no_such(&name))?;
+                let id = p.rec.instance_profile_id.clone();
+                if !m.profile_roles(&id).is_empty() {
+                    return Err(StoreError::DeleteConflict(
+                        "Cannot delete entity, must remove roles from instance profile first."
+                            .into(),
+                    ));
+                }
+                set.stmt("DELETE FROM tags WHERE entity_id = ?")
+                    .bind(id.as_str());
+                set.stmt("DELETE FROM instance_profiles WHERE instance_profile_id = ?")
+                    .bind(id.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| m.profiles.remove(&id)) as Change,
+                ))
+            }),
         )
-        .bind(&p.instance_profile_id)
-        .fetch_one(&mut **tx)
-        .await?;
-        if n > 0 {
-            return Err(StoreError::DeleteConflict(
-                "Cannot delete entity, must remove roles from instance profile first.".into(),
-            ));
-        }
-        sqlx::query("DELETE FROM tags WHERE entity_id = ?")
-            .bind(&p.instance_profile_id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM instance_profiles WHERE instance_profile_id = ?")
-            .bind(&p.instance_profile_id)
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     pub async fn add_role_to_instance_profile(
@@ -182,29 +176,35 @@ impl Store {
         profile: &str,
         role: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let p = profile_in(&mut tx, account, profile).await?;
-        let r = super::entities::role_in(&mut tx, account, role).await?;
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM instance_profile_roles WHERE instance_profile_id = ?",
+        let (account, profile, role) = (account.to_owned(), profile.to_owned(), role.to_owned());
+        let claims = vec![
+            claim(&account, &profile),
+            Claim::reads("role", &account, &role),
+        ];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let p = m.profiles.get(&account, &profile).ok_or_else(|| no_such(&profile))?;
+                let r = m
+                    .roles
+                    .get(&account, &role)
+                    .ok_or_else(|| super::entities::no_such_role(&role))?;
+                let id = p.rec.instance_profile_id.clone();
+                if i64::try_from(m.profile_roles(&id).len()).unwrap_or(i64::MAX)
+                    >= ROLES_PER_INSTANCE_PROFILE
+                {
+                    return Err(StoreError::LimitExceeded(format!(
+                        "Cannot exceed quota for InstanceSessionsPerInstanceProfile: {ROLES_PER_INSTANCE_PROFILE}"
+                    )));
+                }
+                let role_id = r.rec.role_id.clone();
+                set.stmt("INSERT INTO instance_profile_roles (instance_profile_id, role_id) VALUES (?, ?)")
+                    .bind(id.as_str())
+                    .bind(role_id.as_str());
+                Ok(((), Box::new(move |m: &Model| m.add_profile_role(&id, &role_id)) as Change))
+            }),
         )
-        .bind(&p.instance_profile_id)
-        .fetch_one(&mut **tx)
-        .await?;
-        if n >= ROLES_PER_INSTANCE_PROFILE {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for InstanceSessionsPerInstanceProfile: {ROLES_PER_INSTANCE_PROFILE}"
-            )));
-        }
-        sqlx::query(
-            "INSERT INTO instance_profile_roles (instance_profile_id, role_id) VALUES (?, ?)",
-        )
-        .bind(&p.instance_profile_id)
-        .bind(&r.role_id)
-        .execute(&mut **tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     pub async fn remove_role_from_instance_profile(
@@ -213,23 +213,32 @@ impl Store {
         profile: &str,
         role: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let p = profile_in(&mut tx, account, profile).await?;
-        let r = super::entities::role_in(&mut tx, account, role).await?;
-        let done = sqlx::query(
-            "DELETE FROM instance_profile_roles WHERE instance_profile_id = ? AND role_id = ?",
+        let (account, profile, role) = (account.to_owned(), profile.to_owned(), role.to_owned());
+        let claims = vec![
+            claim(&account, &profile),
+            Claim::reads("role", &account, &role),
+        ];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let p = m.profiles.get(&account, &profile).ok_or_else(|| no_such(&profile))?;
+                let r = m
+                    .roles
+                    .get(&account, &role)
+                    .ok_or_else(|| super::entities::no_such_role(&role))?;
+                let (id, role_id) = (p.rec.instance_profile_id.clone(), r.rec.role_id.clone());
+                if !m.profile_roles(&id).contains(&role_id) {
+                    return Err(StoreError::NoSuchEntity(format!(
+                        "The role with name {} cannot be found in instance profile {}.",
+                        r.rec.name, p.rec.name
+                    )));
+                }
+                set.stmt("DELETE FROM instance_profile_roles WHERE instance_profile_id = ? AND role_id = ?")
+                    .bind(id.as_str())
+                    .bind(role_id.as_str());
+                Ok(((), Box::new(move |m: &Model| m.remove_profile_role(&id, &role_id)) as Change))
+            }),
         )
-        .bind(&p.instance_profile_id)
-        .bind(&r.role_id)
-        .execute(&mut **tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "The role with name {} cannot be found in instance profile {}.",
-                r.name, p.name
-            )));
-        }
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 }

@@ -253,6 +253,20 @@ impl Store {
         })
         .collect();
         store.model.replace_keys(keys);
+        let profiles = store
+            .load_entries(
+                "instance_profiles",
+                "instance_profile_id",
+                instance_profiles::profile_row,
+            )
+            .await?;
+        store.model.profiles.replace(profiles);
+        let profile_roles = sqlx::query_as::<_, (String, String)>(
+            "SELECT instance_profile_id, role_id FROM instance_profile_roles ORDER BY rowid",
+        )
+        .fetch_all(&store.pool)
+        .await?;
+        store.model.replace_profile_roles(profile_roles);
         store.load_sessions(None).await?;
         Ok(store)
     }

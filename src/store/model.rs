@@ -4,10 +4,14 @@
 //!
 //! It holds users, roles, groups and customer managed policies (with their tags, group
 //! memberships, policy versions), the inline policies and managed policy attachments of
-//! users, groups and roles, and the metadata of users' access keys (not their secrets, which
-//! the credential cache holds), so far; the other families still read from SQLite.
+//! users, groups and roles, the metadata of users' access keys (not their secrets, which
+//! the credential cache holds) and instance profiles with their roles, so far; the other
+//! families (login profiles, MFA devices, OIDC providers, account settings) still read from
+//! SQLite.
 
-use super::records::{GroupRec, PolicyRec, PolicyVersionRec, RoleRec, Tag, UserRec};
+use super::records::{
+    GroupRec, InstanceProfileRec, PolicyRec, PolicyVersionRec, RoleRec, Tag, UserRec,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 
@@ -62,6 +66,7 @@ named!(UserRec, user_id, boundary: permissions_boundary);
 named!(RoleRec, role_id, boundary: permissions_boundary);
 named!(GroupRec, group_id);
 named!(PolicyRec, policy_id);
+named!(InstanceProfileRec, instance_profile_id);
 
 /// Names are unique per account without regard to case; the key orders lists as IAM does.
 type NameKey = (String, String);
@@ -321,9 +326,83 @@ pub struct Model {
     /// A customer managed policy's versions, newest first, by policy id.
     versions: RwLock<HashMap<String, Vec<PolicyVersionRec>>>,
     keys: RwLock<Keys>,
+    /// Instance profiles (their `roles` empty: see [`Model::profile_roles`]).
+    pub profiles: Family<InstanceProfileRec>,
+    /// The roles of each instance profile, and the profiles of each role, by id.
+    profile_roles: RwLock<ProfileRoles>,
+}
+
+#[derive(Default)]
+struct ProfileRoles {
+    of_profile: HashMap<String, Vec<String>>,
+    of_role: HashMap<String, BTreeSet<String>>,
 }
 
 impl Model {
+    pub fn add_profile_role(&self, profile_id: &str, role_id: &str) {
+        if let Ok(mut p) = self.profile_roles.write() {
+            let of = p.of_profile.entry(profile_id.to_owned()).or_default();
+            if !of.iter().any(|r| r == role_id) {
+                of.push(role_id.to_owned());
+            }
+            p.of_role
+                .entry(role_id.to_owned())
+                .or_default()
+                .insert(profile_id.to_owned());
+        }
+    }
+
+    pub fn remove_profile_role(&self, profile_id: &str, role_id: &str) {
+        if let Ok(mut p) = self.profile_roles.write() {
+            if let Some(of) = p.of_profile.get_mut(profile_id) {
+                of.retain(|r| r != role_id);
+                if of.is_empty() {
+                    p.of_profile.remove(profile_id);
+                }
+            }
+            if let Some(of) = p.of_role.get_mut(role_id) {
+                of.remove(profile_id);
+                if of.is_empty() {
+                    p.of_role.remove(role_id);
+                }
+            }
+        }
+    }
+
+    /// The ids of the roles an instance profile holds, in the order they were added.
+    pub fn profile_roles(&self, profile_id: &str) -> Vec<String> {
+        self.profile_roles
+            .read()
+            .ok()
+            .and_then(|p| p.of_profile.get(profile_id).cloned())
+            .unwrap_or_default()
+    }
+
+    /// The instance profiles holding a role, by name.
+    pub fn profiles_of_role(&self, role_id: &str) -> Vec<Arc<Entry<InstanceProfileRec>>> {
+        let ids: Vec<String> = self
+            .profile_roles
+            .read()
+            .ok()
+            .and_then(|p| p.of_role.get(role_id).map(|s| s.iter().cloned().collect()))
+            .unwrap_or_default();
+        let mut out: Vec<_> = ids
+            .iter()
+            .filter_map(|id| self.profiles.by_id(id))
+            .collect();
+        out.sort_by_key(|p| p.rec.name.to_lowercase());
+        out
+    }
+
+    pub fn replace_profile_roles(&self, pairs: Vec<(String, String)>) {
+        if let Ok(mut p) = self.profile_roles.write() {
+            *p = ProfileRoles::default();
+        }
+        for (profile, role) in pairs {
+            self.add_profile_role(&profile, &role);
+        }
+    }
+
     /// Adds an access key, or replaces it (a status change).
     pub fn put_key(&self, key: KeyMeta) {
         let Ok(mut k) = self.keys.write() else {
@@ -637,6 +716,7 @@ impl Model {
             .map(|u| u.tags.clone())
             .or_else(|| self.roles.by_id(id).map(|r| r.tags.clone()))
             .or_else(|| self.managed.by_id(id).map(|p| p.tags.clone()))
+            .or_else(|| self.profiles.by_id(id).map(|p| p.tags.clone()))
     }
 
     /// Empties every family.
@@ -648,6 +728,8 @@ impl Model {
         self.replace_policies(Vec::new(), Vec::new());
         self.replace_managed(Vec::new());
         self.replace_keys(Vec::new());
+        self.profiles.replace(Vec::new());
+        self.replace_profile_roles(Vec::new());
     }
 }
 

@@ -151,6 +151,7 @@ pub struct PolicyEntity {
 #[derive(Debug, Clone)]
 pub struct InstanceProfileRec {
     pub instance_profile_id: String,
+    pub account_id: String,
     pub name: String,
     pub path: String,
     pub arn: String,
