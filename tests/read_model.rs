@@ -38,14 +38,23 @@ async fn snapshot(server: &Server) -> Vec<String> {
                 .into_iter()
                 .map(|k| format!("{:?}:{:?}", k.access_key_id, k.status))
                 .collect();
+            let login = iam
+                .get_login_profile()
+                .user_name(&u.user_name)
+                .send()
+                .await
+                .ok()
+                .and_then(|l| l.login_profile)
+                .map(|l| (l.create_date.secs(), l.password_reset_required));
             out.push(format!(
-                "{} {} {} {:?} {:?} {:?}",
+                "{} {} {} {:?} {:?} {:?} {:?}",
                 got.user_name,
                 got.path,
                 got.user_id,
                 got.permissions_boundary.map(|b| b.permissions_boundary_arn),
                 tags,
-                keys
+                keys,
+                login
             ));
         }
     }
@@ -116,6 +125,14 @@ async fn the_model_agrees_with_the_database_after_racing_writes() {
                         .await
                         .is_ok(),
                     5 if w == 5 => iam.delete_user().user_name(&name).send().await.is_ok(),
+                    4 | 5 if w == 2 => iam
+                        .create_login_profile()
+                        .user_name(&name)
+                        .password("Correct-Horse-9-Battery")
+                        .password_reset_required(n % 2 == 0)
+                        .send()
+                        .await
+                        .is_ok(),
                     4 | 5 if w == 6 => iam
                         .create_access_key()
                         .user_name(&name)
@@ -170,6 +187,7 @@ async fn the_model_agrees_with_the_database_after_racing_writes() {
     let live = snapshot(&server).await;
     assert!(live.len() > 30, "{live:?}");
     assert!(live.iter().any(|u| u.contains("AKIA")), "{live:?}");
+    assert!(live.iter().any(|u| u.contains("Some((")), "{live:?}");
     server.stop().await;
 
     let reloaded = start_on(&db).await;

@@ -128,7 +128,7 @@ pub(super) fn policy_row(r: &SqliteRow) -> PolicyRec {
 pub(super) const POLICY_COLUMNS: &str = "p.policy_id, p.account_id, p.name, p.path, p.arn, p.description, p.default_version_id, p.create_date, p.update_date, \
      0 AS attachment_count";
 
-fn no_such_user(name: &str) -> StoreError {
+pub(super) fn no_such_user(name: &str) -> StoreError {
     StoreError::NoSuchEntity(format!("The user with name {name} cannot be found."))
 }
 

@@ -1,6 +1,8 @@
 //! Login profiles (console passwords, stored as Argon2id hashes) and the password policy.
 
-use super::entities::{user_in, StoreError, StoreResult};
+use super::entities::{no_such_user, StoreError, StoreResult};
+use super::model::{Login, Model};
+use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ts, Store};
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -32,23 +34,28 @@ fn no_profile(user: &str) -> StoreError {
     StoreError::NoSuchEntity(format!("Login Profile for User {user} cannot be found."))
 }
 
+/// The password policy of a `password_policies` row.
+pub(super) fn policy_row(r: &sqlx::sqlite::SqliteRow) -> PasswordPolicyRec {
+    PasswordPolicyRec {
+        minimum_password_length: r.get("minimum_password_length"),
+        require_symbols: r.get("require_symbols"),
+        require_numbers: r.get("require_numbers"),
+        require_uppercase_characters: r.get("require_uppercase_characters"),
+        require_lowercase_characters: r.get("require_lowercase_characters"),
+        allow_users_to_change_password: r.get("allow_users_to_change_password"),
+        max_password_age: r.get("max_password_age"),
+        password_reuse_prevention: r.get("password_reuse_prevention"),
+        hard_expiry: r.get("hard_expiry"),
+    }
+}
+
+fn policy_claim(account: &str) -> Claim {
+    Claim::named("password-policy", account, "")
+}
+
 impl Store {
     pub async fn password_policy(&self, account: &str) -> StoreResult<Option<PasswordPolicyRec>> {
-        let row = sqlx::query("SELECT * FROM password_policies WHERE account_id = ?")
-            .bind(account)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| PasswordPolicyRec {
-            minimum_password_length: r.get("minimum_password_length"),
-            require_symbols: r.get("require_symbols"),
-            require_numbers: r.get("require_numbers"),
-            require_uppercase_characters: r.get("require_uppercase_characters"),
-            require_lowercase_characters: r.get("require_lowercase_characters"),
-            allow_users_to_change_password: r.get("allow_users_to_change_password"),
-            max_password_age: r.get("max_password_age"),
-            password_reuse_prevention: r.get("password_reuse_prevention"),
-            hard_expiry: r.get("hard_expiry"),
-        }))
+        Ok(self.model().password_policy(account))
     }
 
     pub async fn set_password_policy(
@@ -56,44 +63,57 @@ impl Store {
         account: &str,
         p: &PasswordPolicyRec,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO password_policies (account_id, minimum_password_length, require_symbols, require_numbers, \
-               require_uppercase_characters, require_lowercase_characters, allow_users_to_change_password, \
-               max_password_age, password_reuse_prevention, hard_expiry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (account_id) DO UPDATE SET minimum_password_length = excluded.minimum_password_length, \
-               require_symbols = excluded.require_symbols, require_numbers = excluded.require_numbers, \
-               require_uppercase_characters = excluded.require_uppercase_characters, \
-               require_lowercase_characters = excluded.require_lowercase_characters, \
-               allow_users_to_change_password = excluded.allow_users_to_change_password, \
-               max_password_age = excluded.max_password_age, \
-               password_reuse_prevention = excluded.password_reuse_prevention, hard_expiry = excluded.hard_expiry",
+        let (account, p) = (account.to_owned(), p.clone());
+        self.planned(
+            vec![policy_claim(&account)],
+            Box::new(move |_: &Model, _: &mut Pending, set: &mut WriteSet| {
+                set.stmt(
+                    "INSERT INTO password_policies (account_id, minimum_password_length, require_symbols, require_numbers, \
+                       require_uppercase_characters, require_lowercase_characters, allow_users_to_change_password, \
+                       max_password_age, password_reuse_prevention, hard_expiry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                     ON CONFLICT (account_id) DO UPDATE SET minimum_password_length = excluded.minimum_password_length, \
+                       require_symbols = excluded.require_symbols, require_numbers = excluded.require_numbers, \
+                       require_uppercase_characters = excluded.require_uppercase_characters, \
+                       require_lowercase_characters = excluded.require_lowercase_characters, \
+                       allow_users_to_change_password = excluded.allow_users_to_change_password, \
+                       max_password_age = excluded.max_password_age, \
+                       password_reuse_prevention = excluded.password_reuse_prevention, hard_expiry = excluded.hard_expiry",
+                )
+                .bind(account.as_str())
+                .bind(p.minimum_password_length)
+                .bind(i64::from(p.require_symbols))
+                .bind(i64::from(p.require_numbers))
+                .bind(i64::from(p.require_uppercase_characters))
+                .bind(i64::from(p.require_lowercase_characters))
+                .bind(i64::from(p.allow_users_to_change_password))
+                .bind(p.max_password_age)
+                .bind(p.password_reuse_prevention)
+                .bind(i64::from(p.hard_expiry));
+                Ok(((), Box::new(move |m: &Model| m.set_password_policy(&account, Some(p))) as Change))
+            }),
         )
-        .bind(account)
-        .bind(p.minimum_password_length)
-        .bind(p.require_symbols)
-        .bind(p.require_numbers)
-        .bind(p.require_uppercase_characters)
-        .bind(p.require_lowercase_characters)
-        .bind(p.allow_users_to_change_password)
-        .bind(p.max_password_age)
-        .bind(p.password_reuse_prevention)
-        .bind(p.hard_expiry)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await
     }
 
     pub async fn delete_password_policy(&self, account: &str) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM password_policies WHERE account_id = ?")
-            .bind(account)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(
-                "The account policy with name PasswordPolicy cannot be found.".into(),
-            ));
-        }
-        Ok(())
+        let account = account.to_owned();
+        self.planned(
+            vec![policy_claim(&account)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                if m.password_policy(&account).is_none() {
+                    return Err(StoreError::NoSuchEntity(
+                        "The account policy with name PasswordPolicy cannot be found.".into(),
+                    ));
+                }
+                set.stmt("DELETE FROM password_policies WHERE account_id = ?")
+                    .bind(account.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| m.set_password_policy(&account, None)) as Change,
+                ))
+            }),
+        )
+        .await
     }
 
     pub async fn create_login_profile(
@@ -104,48 +124,58 @@ impl Store {
         reset_required: bool,
         now: OffsetDateTime,
     ) -> StoreResult<LoginProfileRec> {
-        let mut tx = self.write().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        let exists: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_profiles WHERE user_id = ?")
-                .bind(&u.user_id)
-                .fetch_one(&mut **tx)
-                .await?;
-        if exists > 0 {
-            return Err(StoreError::EntityAlreadyExists(format!(
-                "Login Profile for user {} already exists.",
-                u.name
-            )));
-        }
-        sqlx::query("INSERT INTO login_profiles (user_id, password_hash, password_reset_required, create_date) VALUES (?, ?, ?, ?)")
-            .bind(&u.user_id)
-            .bind(password_hash)
-            .bind(reset_required)
-            .bind(ts(now))
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        Ok(LoginProfileRec {
-            user_name: u.name,
-            create_date: now,
-            password_reset_required: reset_required,
-            password_hash: password_hash.to_owned(),
-        })
+        let (account, user, hash) = (
+            account.to_owned(),
+            user.to_owned(),
+            password_hash.to_owned(),
+        );
+        self.planned(
+            vec![Claim::named("user", &account, &user)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+                if m.login(&u.rec.user_id).is_some() {
+                    return Err(StoreError::EntityAlreadyExists(format!(
+                        "Login Profile for user {} already exists.",
+                        u.rec.name
+                    )));
+                }
+                let user_id = u.rec.user_id.clone();
+                set.stmt("INSERT INTO login_profiles (user_id, password_hash, password_reset_required, create_date) VALUES (?, ?, ?, ?)")
+                    .bind(user_id.as_str())
+                    .bind(hash.as_str())
+                    .bind(i64::from(reset_required))
+                    .bind(ts(now));
+                let login = Login {
+                    create_date: from_ts(ts(now)),
+                    password_reset_required: reset_required,
+                    password_hash: hash,
+                };
+                let rec = LoginProfileRec {
+                    user_name: u.rec.name.clone(),
+                    create_date: login.create_date,
+                    password_reset_required: reset_required,
+                    password_hash: login.password_hash.clone(),
+                };
+                Ok((rec, Box::new(move |m: &Model| m.put_login(&user_id, login)) as Change))
+            }),
+        )
+        .await
     }
 
     pub async fn login_profile(&self, account: &str, user: &str) -> StoreResult<LoginProfileRec> {
-        let mut tx = self.read().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        let row = sqlx::query("SELECT * FROM login_profiles WHERE user_id = ?")
-            .bind(&u.user_id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or_else(|| no_profile(&u.name))?;
+        let m = self.model();
+        let u = m
+            .users
+            .get(account, user)
+            .ok_or_else(|| no_such_user(user))?;
+        let login = m
+            .login(&u.rec.user_id)
+            .ok_or_else(|| no_profile(&u.rec.name))?;
         Ok(LoginProfileRec {
-            user_name: u.name,
-            create_date: from_ts(row.get("create_date")),
-            password_reset_required: row.get("password_reset_required"),
-            password_hash: row.get("password_hash"),
+            user_name: u.rec.name.clone(),
+            create_date: login.create_date,
+            password_reset_required: login.password_reset_required,
+            password_hash: login.password_hash,
         })
     }
 
@@ -156,35 +186,50 @@ impl Store {
         password_hash: Option<&str>,
         reset_required: Option<bool>,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        let done = sqlx::query(
-            "UPDATE login_profiles SET password_hash = COALESCE(?, password_hash), \
-             password_reset_required = COALESCE(?, password_reset_required) WHERE user_id = ?",
+        let (account, user) = (account.to_owned(), user.to_owned());
+        let hash = password_hash.map(str::to_owned);
+        self.planned(
+            vec![Claim::named("user", &account, &user)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+                let old = m.login(&u.rec.user_id).ok_or_else(|| no_profile(&u.rec.name))?;
+                let login = Login {
+                    create_date: old.create_date,
+                    password_reset_required: reset_required.unwrap_or(old.password_reset_required),
+                    password_hash: hash.unwrap_or(old.password_hash),
+                };
+                let user_id = u.rec.user_id.clone();
+                set.stmt("UPDATE login_profiles SET password_hash = ?, password_reset_required = ? WHERE user_id = ?")
+                    .bind(login.password_hash.as_str())
+                    .bind(i64::from(login.password_reset_required))
+                    .bind(user_id.as_str());
+                Ok(((), Box::new(move |m: &Model| m.put_login(&user_id, login)) as Change))
+            }),
         )
-        .bind(password_hash)
-        .bind(reset_required)
-        .bind(&u.user_id)
-        .execute(&mut **tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(no_profile(&u.name));
-        }
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     pub async fn delete_login_profile(&self, account: &str, user: &str) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        let done = sqlx::query("DELETE FROM login_profiles WHERE user_id = ?")
-            .bind(&u.user_id)
-            .execute(&mut **tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(no_profile(&u.name));
-        }
-        tx.commit().await?;
-        Ok(())
+        let (account, user) = (account.to_owned(), user.to_owned());
+        self.planned(
+            vec![Claim::named("user", &account, &user)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let u = m
+                    .users
+                    .get(&account, &user)
+                    .ok_or_else(|| no_such_user(&user))?;
+                if m.login(&u.rec.user_id).is_none() {
+                    return Err(no_profile(&u.rec.name));
+                }
+                let user_id = u.rec.user_id.clone();
+                set.stmt("DELETE FROM login_profiles WHERE user_id = ?")
+                    .bind(user_id.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| m.remove_login(&user_id)) as Change,
+                ))
+            }),
+        )
+        .await
     }
 }

@@ -267,6 +267,31 @@ impl Store {
         .fetch_all(&store.pool)
         .await?;
         store.model.replace_profile_roles(profile_roles);
+        let logins = sqlx::query(
+            "SELECT user_id, password_hash, password_reset_required, create_date FROM login_profiles",
+        )
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            (
+                r.get::<String, _>(0),
+                model::Login {
+                    password_hash: r.get(1),
+                    password_reset_required: r.get(2),
+                    create_date: from_ts(r.get(3)),
+                },
+            )
+        })
+        .collect();
+        store.model.replace_logins(logins);
+        let policies = sqlx::query("SELECT * FROM password_policies")
+            .fetch_all(&store.pool)
+            .await?
+            .iter()
+            .map(|r| (r.get::<String, _>("account_id"), login::policy_row(r)))
+            .collect();
+        store.model.replace_password_policies(policies);
         store.load_sessions(None).await?;
         Ok(store)
     }
@@ -285,15 +310,6 @@ impl Store {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
             generation: Some(self.generation.clone()),
             _turn: Some(turn),
-        })
-    }
-
-    /// Starts a read-only transaction: one consistent snapshot for several SELECTs.
-    pub(crate) async fn read(&self) -> Result<Txn> {
-        Ok(Txn {
-            tx: self.pool.begin().await?,
-            generation: None,
-            _turn: None,
         })
     }
 

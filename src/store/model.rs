@@ -5,9 +5,9 @@
 //! It holds users, roles, groups and customer managed policies (with their tags, group
 //! memberships, policy versions), the inline policies and managed policy attachments of
 //! users, groups and roles, the metadata of users' access keys (not their secrets, which
-//! the credential cache holds) and instance profiles with their roles, so far; the other
-//! families (login profiles, MFA devices, OIDC providers, account settings) still read from
-//! SQLite.
+//! the credential cache holds), instance profiles with their roles, login profiles and
+//! password policies, so far; MFA devices, OIDC providers and the account alias still read
+//! from SQLite.
 
 use super::records::{
     GroupRec, InstanceProfileRec, PolicyRec, PolicyVersionRec, RoleRec, Tag, UserRec,
@@ -330,6 +330,18 @@ pub struct Model {
     pub profiles: Family<InstanceProfileRec>,
     /// The roles of each instance profile, and the profiles of each role, by id.
     profile_roles: RwLock<ProfileRoles>,
+    /// Login profiles by user id.
+    logins: RwLock<HashMap<String, Login>>,
+    /// Password policies by account.
+    password_policies: RwLock<HashMap<String, super::login::PasswordPolicyRec>>,
+}
+
+/// A user's login profile as stored (its user's name is read from the user).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Login {
+    pub create_date: time::OffsetDateTime,
+    pub password_reset_required: bool,
+    pub password_hash: String,
 }
 
 #[derive(Default)]
@@ -339,6 +351,48 @@ struct ProfileRoles {
 }
 
 impl Model {
+    pub fn login(&self, user_id: &str) -> Option<Login> {
+        self.logins.read().ok()?.get(user_id).cloned()
+    }
+
+    pub fn put_login(&self, user_id: &str, login: Login) {
+        if let Ok(mut l) = self.logins.write() {
+            l.insert(user_id.to_owned(), login);
+        }
+    }
+
+    pub fn remove_login(&self, user_id: &str) {
+        if let Ok(mut l) = self.logins.write() {
+            l.remove(user_id);
+        }
+    }
+
+    pub fn replace_logins(&self, logins: Vec<(String, Login)>) {
+        if let Ok(mut l) = self.logins.write() {
+            *l = logins.into_iter().collect();
+        }
+    }
+
+    pub fn password_policy(&self, account: &str) -> Option<super::login::PasswordPolicyRec> {
+        self.password_policies.read().ok()?.get(account).cloned()
+    }
+
+    /// Sets (`Some`) or removes (`None`) an account's password policy.
+    pub fn set_password_policy(&self, account: &str, p: Option<super::login::PasswordPolicyRec>) {
+        if let Ok(mut all) = self.password_policies.write() {
+            match p {
+                Some(p) => all.insert(account.to_owned(), p),
+                None => all.remove(account),
+            };
+        }
+    }
+
+    pub fn replace_password_policies(&self, all: Vec<(String, super::login::PasswordPolicyRec)>) {
+        if let Ok(mut p) = self.password_policies.write() {
+            *p = all.into_iter().collect();
+        }
+    }
+
     pub fn add_profile_role(&self, profile_id: &str, role_id: &str) {
         if let Ok(mut p) = self.profile_roles.write() {
             let of = p.of_profile.entry(profile_id.to_owned()).or_default();
@@ -730,6 +784,8 @@ impl Model {
         self.replace_keys(Vec::new());
         self.profiles.replace(Vec::new());
         self.replace_profile_roles(Vec::new());
+        self.replace_logins(Vec::new());
+        self.replace_password_policies(Vec::new());
     }
 }
 
