@@ -978,3 +978,117 @@ async fn boundary_usage_counts_follow_the_writes() {
     assert_eq!(usage(iam.clone()).await, (vec![], Some(0)));
     server.stop().await;
 }
+
+/// Every OpenID Connect provider with its client ids, thumbprints and tags.
+async fn oidc_snapshot(server: &Server) -> Vec<String> {
+    let iam = common::iam(server);
+    let mut out = Vec::new();
+    for p in iam
+        .list_open_id_connect_providers()
+        .send()
+        .await
+        .unwrap()
+        .open_id_connect_provider_list()
+    {
+        let arn = p.arn().unwrap();
+        let got = iam
+            .get_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .send()
+            .await
+            .unwrap();
+        let tags: Vec<String> = got
+            .tags()
+            .iter()
+            .map(|t| format!("{}={}", t.key(), t.value()))
+            .collect();
+        out.push(format!(
+            "{arn} {:?} {:?} {:?} {tags:?}",
+            got.url, got.client_id_list, got.thumbprint_list
+        ));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn oidc_providers_in_the_model_agree_with_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("oidc.db");
+    let server = start_on(&db).await;
+    let iam = common::iam(&server);
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let iam = iam.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..6 {
+                let url = format!("https://issuer{}.example.com", (w + n) % 5);
+                let arn = format!(
+                    "arn:aws:iam::000000000000:oidc-provider/issuer{}.example.com",
+                    (w + n) % 5
+                );
+                let _ = iam
+                    .create_open_id_connect_provider()
+                    .url(&url)
+                    .client_id_list("sts.amazonaws.com")
+                    .thumbprint_list("a".repeat(40))
+                    .send()
+                    .await;
+                let _ = match (w + n) % 4 {
+                    0 => iam
+                        .add_client_id_to_open_id_connect_provider()
+                        .open_id_connect_provider_arn(&arn)
+                        .client_id(format!("client-{w}"))
+                        .send()
+                        .await
+                        .is_ok(),
+                    1 => iam
+                        .update_open_id_connect_provider_thumbprint()
+                        .open_id_connect_provider_arn(&arn)
+                        .thumbprint_list(format!("{w}").repeat(40))
+                        .send()
+                        .await
+                        .is_ok(),
+                    2 => iam
+                        .tag_open_id_connect_provider()
+                        .open_id_connect_provider_arn(&arn)
+                        .tags(
+                            aws_sdk_iam::types::Tag::builder()
+                                .key("writer")
+                                .value(w.to_string())
+                                .build()
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .is_ok(),
+                    _ if n == 5 => iam
+                        .delete_open_id_connect_provider()
+                        .open_id_connect_provider_arn(&arn)
+                        .send()
+                        .await
+                        .is_ok(),
+                    _ => iam
+                        .remove_client_id_from_open_id_connect_provider()
+                        .open_id_connect_provider_arn(&arn)
+                        .client_id("sts.amazonaws.com")
+                        .send()
+                        .await
+                        .is_ok(),
+                };
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let live = oidc_snapshot(&server).await;
+    assert!(!live.is_empty());
+    server.stop().await;
+    let reloaded = start_on(&db).await;
+    assert_eq!(
+        oidc_snapshot(&reloaded).await,
+        live,
+        "the model matches the database"
+    );
+    reloaded.stop().await;
+}

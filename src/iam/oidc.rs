@@ -98,7 +98,7 @@ pub async fn add_client_id_to_open_id_connect_provider(
     i: m::AddClientIDToOpenIDConnectProviderRequest,
 ) -> Result<(), ApiError> {
     s.store
-        .update_oidc_provider(&ctx.account_id, &i.open_id_connect_provider_arn, |p| {
+        .update_oidc_provider(&ctx.account_id, &i.open_id_connect_provider_arn, move |p| {
             if p.client_ids.contains(&i.client_id) {
                 return Ok(());
             }
@@ -107,7 +107,7 @@ pub async fn add_client_id_to_open_id_connect_provider(
                     "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: {CLIENT_IDS_PER_PROVIDER}"
                 )));
             }
-            p.client_ids.push(i.client_id.clone());
+            p.client_ids.push(i.client_id);
             Ok(())
         })
         .await?;
@@ -122,7 +122,7 @@ pub async fn remove_client_id_from_open_id_connect_provider(
     i: m::RemoveClientIDFromOpenIDConnectProviderRequest,
 ) -> Result<(), ApiError> {
     s.store
-        .update_oidc_provider(&ctx.account_id, &i.open_id_connect_provider_arn, |p| {
+        .update_oidc_provider(&ctx.account_id, &i.open_id_connect_provider_arn, move |p| {
             p.client_ids.retain(|c| *c != i.client_id);
             Ok(())
         })
@@ -137,8 +137,8 @@ pub async fn update_open_id_connect_provider_thumbprint(
     i: m::UpdateOpenIDConnectProviderThumbprintRequest,
 ) -> Result<(), ApiError> {
     s.store
-        .update_oidc_provider(&ctx.account_id, &i.open_id_connect_provider_arn, |p| {
-            p.thumbprints = i.thumbprint_list.clone();
+        .update_oidc_provider(&ctx.account_id, &i.open_id_connect_provider_arn, move |p| {
+            p.thumbprints = i.thumbprint_list;
             Ok(())
         })
         .await?;

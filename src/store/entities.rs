@@ -5,7 +5,7 @@
 //! message text.
 
 use super::ids;
-use super::model::{Attachment, Entry, KeyMeta, Model, RoleEntry, UserEntry};
+use super::model::{Attachment, Entry, KeyMeta, Model, OidcEntry, RoleEntry, UserEntry};
 use super::records::*;
 use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ts, EntityType, Store};
@@ -313,6 +313,7 @@ enum Retagged {
     Named(EntityType, String),
     Policy(String),
     InstanceProfile(String),
+    OidcProvider(String),
 }
 
 /// What a tag call is about.
@@ -818,6 +819,10 @@ impl Store {
                 Claim::named("instance-profile", &account, name),
                 Retagged::InstanceProfile(name.to_owned()),
             ),
+            TagTarget::OidcProvider(arn) => (
+                Claim::named("oidc-provider", &account, arn),
+                Retagged::OidcProvider(arn.to_owned()),
+            ),
             _ => return None,
         };
         Some(
@@ -840,6 +845,10 @@ impl Store {
                             .get(&account, name)
                             .map(|e| (e.rec.instance_profile_id.clone(), e.tags.clone()))
                             .ok_or_else(|| super::instance_profiles::no_such(name))?,
+                        Retagged::OidcProvider(arn) => m
+                            .oidc(&account, arn)
+                            .map(|e| (e.rec.arn.clone(), e.tags))
+                            .ok_or_else(|| super::oidc::no_such_provider(arn))?,
                         Retagged::Policy(arn) => crate::identity::Arn::parse(arn)
                             .and_then(|a| m.managed.get(a.account(), a.name()))
                             .filter(|e| e.rec.arn == *arn && e.rec.account_id == account)
@@ -880,6 +889,8 @@ impl Store {
                                     rec: e.rec.clone(),
                                     tags,
                                 });
+                            } else if let Some(e) = m.oidc(&account, &id) {
+                                m.put_oidc(OidcEntry { tags, ..e });
                             }
                         }) as Change,
                     ))

@@ -292,6 +292,32 @@ impl Store {
             .map(|r| (r.get::<String, _>("account_id"), login::policy_row(r)))
             .collect();
         store.model.replace_password_policies(policies);
+        let mut oidc_tags: std::collections::HashMap<String, Vec<Tag>> = Default::default();
+        for r in sqlx::query(
+            "SELECT t.entity_id, t.key, t.value FROM tags t JOIN oidc_providers o ON o.arn = t.entity_id ORDER BY t.entity_id, t.position",
+        )
+        .fetch_all(&store.pool)
+        .await?
+        {
+            oidc_tags.entry(r.get(0)).or_default().push(Tag {
+                key: r.get(1),
+                value: r.get(2),
+            });
+        }
+        let providers = sqlx::query("SELECT * FROM oidc_providers")
+            .fetch_all(&store.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let rec = oidc::provider_row(r);
+                model::OidcEntry {
+                    account: r.get("account_id"),
+                    tags: oidc_tags.remove(&rec.arn).unwrap_or_default(),
+                    rec,
+                }
+            })
+            .collect();
+        store.model.replace_oidc(providers);
         store.load_sessions(None).await?;
         Ok(store)
     }

@@ -5,8 +5,8 @@
 //! It holds users, roles, groups and customer managed policies (with their tags, group
 //! memberships, policy versions), the inline policies and managed policy attachments of
 //! users, groups and roles, the metadata of users' access keys (not their secrets, which
-//! the credential cache holds), instance profiles with their roles, login profiles and
-//! password policies, so far; MFA devices, OIDC providers and the account alias still read
+//! the credential cache holds), instance profiles with their roles, login profiles, password
+//! policies and OpenID Connect providers, so far; MFA devices and the account alias still read
 //! from SQLite.
 
 use super::records::{
@@ -334,6 +334,16 @@ pub struct Model {
     logins: RwLock<HashMap<String, Login>>,
     /// Password policies by account.
     password_policies: RwLock<HashMap<String, super::login::PasswordPolicyRec>>,
+    /// OpenID Connect providers with their account and tags, by ARN.
+    oidc: RwLock<BTreeMap<String, OidcEntry>>,
+}
+
+/// An OpenID Connect provider, its account and its tags.
+#[derive(Debug, Clone)]
+pub struct OidcEntry {
+    pub account: String,
+    pub rec: super::oidc::OidcProviderRec,
+    pub tags: Vec<Tag>,
 }
 
 /// A user's login profile as stored (its user's name is read from the user).
@@ -351,6 +361,47 @@ struct ProfileRoles {
 }
 
 impl Model {
+    /// The provider `arn` of `account`.
+    pub fn oidc(&self, account: &str, arn: &str) -> Option<OidcEntry> {
+        self.oidc
+            .read()
+            .ok()?
+            .get(arn)
+            .filter(|e| e.account == account)
+            .cloned()
+    }
+
+    /// The ARNs of an account's providers, in order.
+    pub fn oidc_arns(&self, account: &str) -> Vec<String> {
+        self.oidc
+            .read()
+            .map(|o| {
+                o.values()
+                    .filter(|e| e.account == account)
+                    .map(|e| e.rec.arn.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn put_oidc(&self, entry: OidcEntry) {
+        if let Ok(mut o) = self.oidc.write() {
+            o.insert(entry.rec.arn.clone(), entry);
+        }
+    }
+
+    pub fn remove_oidc(&self, arn: &str) {
+        if let Ok(mut o) = self.oidc.write() {
+            o.remove(arn);
+        }
+    }
+
+    pub fn replace_oidc(&self, all: Vec<OidcEntry>) {
+        if let Ok(mut o) = self.oidc.write() {
+            *o = all.into_iter().map(|e| (e.rec.arn.clone(), e)).collect();
+        }
+    }
+
     pub fn login(&self, user_id: &str) -> Option<Login> {
         self.logins.read().ok()?.get(user_id).cloned()
     }
@@ -771,6 +822,7 @@ impl Model {
             .or_else(|| self.roles.by_id(id).map(|r| r.tags.clone()))
             .or_else(|| self.managed.by_id(id).map(|p| p.tags.clone()))
             .or_else(|| self.profiles.by_id(id).map(|p| p.tags.clone()))
+            .or_else(|| self.oidc.read().ok()?.get(id).map(|e| e.tags.clone()))
     }
 
     /// Empties every family.
@@ -786,6 +838,7 @@ impl Model {
         self.replace_profile_roles(Vec::new());
         self.replace_logins(Vec::new());
         self.replace_password_policies(Vec::new());
+        self.replace_oidc(Vec::new());
     }
 }
 

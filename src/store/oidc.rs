@@ -1,7 +1,9 @@
 //! OpenID Connect identity providers.
 
-use super::entities::{insert_tags, StoreError, StoreResult};
+use super::entities::{StoreError, StoreResult};
+use super::model::{Model, OidcEntry};
 use super::records::Tag;
+use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ts, Store};
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -32,6 +34,21 @@ pub(super) fn no_such_provider(arn: &str) -> StoreError {
     StoreError::NoSuchEntity(format!("OpenIDConnect Provider not found for arn {arn}"))
 }
 
+/// A provider of an `oidc_providers` row.
+pub(super) fn provider_row(r: &sqlx::sqlite::SqliteRow) -> OidcProviderRec {
+    OidcProviderRec {
+        arn: r.get("arn"),
+        url: r.get("url"),
+        client_ids: json_list(r.get("client_ids")),
+        thumbprints: json_list(r.get("thumbprints")),
+        create_date: from_ts(r.get("create_date")),
+    }
+}
+
+fn claim(account: &str, arn: &str) -> Claim {
+    Claim::named("oidc-provider", account, arn)
+}
+
 impl Store {
     pub async fn create_oidc_provider(
         &self,
@@ -39,103 +56,91 @@ impl Store {
         p: &OidcProviderRec,
         tags: &[Tag],
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM oidc_providers WHERE arn = ?")
-            .bind(&p.arn)
-            .fetch_one(&mut **tx)
-            .await?;
-        if exists > 0 {
-            return Err(StoreError::EntityAlreadyExists(format!(
-                "Provider with url https://{} already exists.",
-                p.url
-            )));
-        }
-        sqlx::query("INSERT INTO oidc_providers (arn, account_id, url, client_ids, thumbprints, create_date) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&p.arn)
-            .bind(account)
-            .bind(&p.url)
-            .bind(to_json(&p.client_ids))
-            .bind(to_json(&p.thumbprints))
-            .bind(ts(p.create_date))
-            .execute(&mut **tx)
-            .await?;
-        insert_tags(&mut tx, &p.arn, tags).await?;
-        tx.commit().await?;
-        Ok(())
+        let (account, p, tags) = (account.to_owned(), p.clone(), tags.to_vec());
+        self.planned(
+            vec![claim(&account, &p.arn)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                if m.oidc(&account, &p.arn).is_some() {
+                    return Err(StoreError::EntityAlreadyExists(format!(
+                        "Provider with url https://{} already exists.",
+                        p.url
+                    )));
+                }
+                let p = OidcProviderRec {
+                    create_date: from_ts(ts(p.create_date)),
+                    ..p
+                };
+                set.stmt("INSERT INTO oidc_providers (arn, account_id, url, client_ids, thumbprints, create_date) VALUES (?, ?, ?, ?, ?, ?)")
+                    .bind(p.arn.as_str())
+                    .bind(account.as_str())
+                    .bind(p.url.as_str())
+                    .bind(to_json(&p.client_ids))
+                    .bind(to_json(&p.thumbprints))
+                    .bind(ts(p.create_date));
+                super::entities::insert_new_tags(set, &p.arn, &tags);
+                let entry = OidcEntry {
+                    account,
+                    rec: p,
+                    tags,
+                };
+                Ok(((), Box::new(move |m: &Model| m.put_oidc(entry)) as Change))
+            }),
+        )
+        .await
     }
 
     pub async fn oidc_provider(&self, account: &str, arn: &str) -> StoreResult<OidcProviderRec> {
-        let r = sqlx::query("SELECT * FROM oidc_providers WHERE arn = ? AND account_id = ?")
-            .bind(arn)
-            .bind(account)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| no_such_provider(arn))?;
-        Ok(OidcProviderRec {
-            arn: r.get("arn"),
-            url: r.get("url"),
-            client_ids: json_list(r.get("client_ids")),
-            thumbprints: json_list(r.get("thumbprints")),
-            create_date: from_ts(r.get("create_date")),
-        })
+        self.model()
+            .oidc(account, arn)
+            .map(|e| e.rec)
+            .ok_or_else(|| no_such_provider(arn))
     }
 
     pub async fn oidc_providers(&self, account: &str) -> StoreResult<Vec<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT arn FROM oidc_providers WHERE account_id = ? ORDER BY arn")
-                .bind(account)
-                .fetch_all(&self.pool)
-                .await?,
-        )
+        Ok(self.model().oidc_arns(account))
     }
 
     pub async fn delete_oidc_provider(&self, account: &str, arn: &str) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let done = sqlx::query("DELETE FROM oidc_providers WHERE arn = ? AND account_id = ?")
-            .bind(arn)
-            .bind(account)
-            .execute(&mut **tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(no_such_provider(arn));
-        }
-        sqlx::query("DELETE FROM tags WHERE entity_id = ?")
-            .bind(arn)
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let (account, arn) = (account.to_owned(), arn.to_owned());
+        self.planned(
+            vec![claim(&account, &arn)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                if m.oidc(&account, &arn).is_none() {
+                    return Err(no_such_provider(&arn));
+                }
+                set.stmt("DELETE FROM oidc_providers WHERE arn = ? AND account_id = ?")
+                    .bind(arn.as_str())
+                    .bind(account.as_str());
+                set.stmt("DELETE FROM tags WHERE entity_id = ?")
+                    .bind(arn.as_str());
+                Ok(((), Box::new(move |m: &Model| m.remove_oidc(&arn)) as Change))
+            }),
+        )
+        .await
     }
 
-    /// Rewrites a provider's client ids or thumbprints with `change`, in one transaction.
+    /// Rewrites a provider's client ids or thumbprints with `change`, as one write.
     pub async fn update_oidc_provider(
         &self,
         account: &str,
         arn: &str,
-        change: impl FnOnce(&mut OidcProviderRec) -> StoreResult<()>,
+        change: impl FnOnce(&mut OidcProviderRec) -> StoreResult<()> + Send + 'static,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let r = sqlx::query("SELECT * FROM oidc_providers WHERE arn = ? AND account_id = ?")
-            .bind(arn)
-            .bind(account)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or_else(|| no_such_provider(arn))?;
-        let mut p = OidcProviderRec {
-            arn: r.get("arn"),
-            url: r.get("url"),
-            client_ids: json_list(r.get("client_ids")),
-            thumbprints: json_list(r.get("thumbprints")),
-            create_date: from_ts(r.get("create_date")),
-        };
-        change(&mut p)?;
-        sqlx::query("UPDATE oidc_providers SET client_ids = ?, thumbprints = ? WHERE arn = ?")
-            .bind(to_json(&p.client_ids))
-            .bind(to_json(&p.thumbprints))
-            .bind(arn)
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let (account, arn) = (account.to_owned(), arn.to_owned());
+        self.planned(
+            vec![claim(&account, &arn)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let mut entry = m
+                    .oidc(&account, &arn)
+                    .ok_or_else(|| no_such_provider(&arn))?;
+                change(&mut entry.rec)?;
+                set.stmt("UPDATE oidc_providers SET client_ids = ?, thumbprints = ? WHERE arn = ?")
+                    .bind(to_json(&entry.rec.client_ids))
+                    .bind(to_json(&entry.rec.thumbprints))
+                    .bind(arn.as_str());
+                Ok(((), Box::new(move |m: &Model| m.put_oidc(entry)) as Change))
+            }),
+        )
+        .await
     }
 }
