@@ -82,10 +82,14 @@ impl AppState {
         };
         let store = Store::open(&config.db, roots).await.map_err(database)?;
         for a in &accounts {
+            // Recording an account fails only on the database.
             store
                 .ensure_account(&a.id, clock.now())
                 .await
-                .map_err(database)?;
+                .map_err(|e| match e {
+                    crate::store::StoreError::Db(e) => database(e),
+                    other => database(sqlx::Error::Protocol(other.to_string())),
+                })?;
         }
         Ok(AppState {
             store,

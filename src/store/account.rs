@@ -1,8 +1,9 @@
 //! Account-level data: the alias and the usage counts GetAccountSummary reports.
 
 use super::entities::{StoreError, StoreResult};
-use super::Store;
-use sqlx::Row;
+use super::model::Model;
+use super::write::{Change, Claim, Pending, WriteSet};
+use super::{from_ts, ts, Store};
 
 /// Entity counts of one account.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +18,10 @@ pub struct AccountCounts {
     pub providers: i64,
 }
 
+fn claim(account: &str) -> Claim {
+    Claim::named("account", account, "")
+}
+
 impl Store {
     /// Records the account as served from `now` on, unless it already is; returns when it was
     /// first served (the root user's creation date).
@@ -24,105 +29,104 @@ impl Store {
         &self,
         account: &str,
         now: time::OffsetDateTime,
-    ) -> super::Result<time::OffsetDateTime> {
-        sqlx::query(
-            "INSERT INTO accounts (account_id, create_date) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING",
+    ) -> StoreResult<time::OffsetDateTime> {
+        if let Some(created) = self.model().account_created(account) {
+            return Ok(created);
+        }
+        let account = account.to_owned();
+        self.planned(
+            vec![claim(&account)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                if let Some(created) = m.account_created(&account) {
+                    return Ok((created, Box::new(|_: &Model| {}) as Change));
+                }
+                let created = from_ts(ts(now));
+                set.stmt("INSERT INTO accounts (account_id, create_date) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING")
+                    .bind(account.as_str())
+                    .bind(ts(now));
+                Ok((
+                    created,
+                    Box::new(move |m: &Model| m.set_account_created(&account, created)) as Change,
+                ))
+            }),
         )
-        .bind(account)
-        .bind(super::ts(now))
-        .execute(&self.pool)
-        .await?;
-        let created: i64 =
-            sqlx::query_scalar("SELECT create_date FROM accounts WHERE account_id = ?")
-                .bind(account)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(super::from_ts(created))
+        .await
     }
 
     /// When the account was first served, if it is known.
     pub async fn account_created(
         &self,
         account: &str,
-    ) -> super::Result<Option<time::OffsetDateTime>> {
-        let created: Option<i64> =
-            sqlx::query_scalar("SELECT create_date FROM accounts WHERE account_id = ?")
-                .bind(account)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(created.map(super::from_ts))
+    ) -> StoreResult<Option<time::OffsetDateTime>> {
+        Ok(self.model().account_created(account))
     }
 
     pub async fn account_alias(&self, account: &str) -> StoreResult<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT alias FROM account_aliases WHERE account_id = ?")
-                .bind(account)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        Ok(self.model().alias(account))
     }
 
     /// Sets the account's alias; an account has one, so a new alias replaces the old one.
     pub async fn set_account_alias(&self, account: &str, alias: &str) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let owner: Option<String> =
-            sqlx::query_scalar("SELECT account_id FROM account_aliases WHERE alias = ?")
-                .bind(alias)
-                .fetch_optional(&mut **tx)
-                .await?;
-        if owner.is_some_and(|o| o != account) {
-            return Err(StoreError::EntityAlreadyExists(format!(
-                "The account alias {alias} already exists."
-            )));
-        }
-        sqlx::query(
-            "INSERT INTO account_aliases (account_id, alias) VALUES (?, ?) \
-             ON CONFLICT (account_id) DO UPDATE SET alias = excluded.alias",
+        let (account, alias) = (account.to_owned(), alias.to_owned());
+        // Aliases are unique across accounts: two accounts setting one alias claim it both.
+        let claims = vec![claim(&account), Claim::named("alias", "", &alias)];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                if m.alias_owner(&alias).is_some_and(|o| o != account) {
+                    return Err(StoreError::EntityAlreadyExists(format!(
+                        "The account alias {alias} already exists."
+                    )));
+                }
+                set.stmt(
+                    "INSERT INTO account_aliases (account_id, alias) VALUES (?, ?) \
+                     ON CONFLICT (account_id) DO UPDATE SET alias = excluded.alias",
+                )
+                .bind(account.as_str())
+                .bind(alias.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| m.set_alias(&account, Some(alias))) as Change,
+                ))
+            }),
         )
-        .bind(account)
-        .bind(alias)
-        .execute(&mut **tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     pub async fn delete_account_alias(&self, account: &str, alias: &str) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM account_aliases WHERE account_id = ? AND alias = ?")
-            .bind(account)
-            .bind(alias)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NoSuchEntity(format!(
-                "The account alias {alias} cannot be found."
-            )));
-        }
-        Ok(())
+        let (account, alias) = (account.to_owned(), alias.to_owned());
+        let claims = vec![claim(&account), Claim::named("alias", "", &alias)];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                if m.alias(&account).as_deref() != Some(alias.as_str()) {
+                    return Err(StoreError::NoSuchEntity(format!(
+                        "The account alias {alias} cannot be found."
+                    )));
+                }
+                set.stmt("DELETE FROM account_aliases WHERE account_id = ? AND alias = ?")
+                    .bind(account.as_str())
+                    .bind(alias.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| m.set_alias(&account, None)) as Change,
+                ))
+            }),
+        )
+        .await
     }
 
     pub async fn account_counts(&self, account: &str) -> StoreResult<AccountCounts> {
-        let r = sqlx::query(
-            "SELECT \
-               (SELECT COUNT(*) FROM users WHERE account_id = ?1), \
-               (SELECT COUNT(*) FROM groups WHERE account_id = ?1), \
-               (SELECT COUNT(*) FROM roles WHERE account_id = ?1), \
-               (SELECT COUNT(*) FROM policies WHERE account_id = ?1), \
-               (SELECT COUNT(*) FROM policy_versions v JOIN policies p ON p.policy_id = v.policy_id WHERE p.account_id = ?1), \
-               (SELECT COUNT(*) FROM instance_profiles WHERE account_id = ?1), \
-               (SELECT COUNT(*) FROM oidc_providers WHERE account_id = ?1)",
-        )
-        .bind(account)
-        .fetch_one(&self.pool)
-        .await?;
+        let m = self.model();
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         Ok(AccountCounts {
-            users: r.get(0),
-            groups: r.get(1),
-            roles: r.get(2),
-            policies: r.get(3),
-            policy_versions: r.get(4),
-            instance_profiles: r.get(5),
-            providers: r.get(6),
+            users: count(m.users.count(account)),
+            groups: count(m.groups.count(account)),
+            roles: count(m.roles.count(account)),
+            policies: count(m.managed.count(account)),
+            policy_versions: count(m.version_count(account)),
+            instance_profiles: count(m.profiles.count(account)),
+            providers: count(m.oidc_arns(account).len()),
         })
     }
 }

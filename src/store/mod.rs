@@ -318,6 +318,18 @@ impl Store {
             })
             .collect();
         store.model.replace_oidc(providers);
+        let created =
+            sqlx::query_as::<_, (String, i64)>("SELECT account_id, create_date FROM accounts")
+                .fetch_all(&store.pool)
+                .await?
+                .into_iter()
+                .map(|(a, t)| (a, from_ts(t)))
+                .collect();
+        let aliases =
+            sqlx::query_as::<_, (String, String)>("SELECT account_id, alias FROM account_aliases")
+                .fetch_all(&store.pool)
+                .await?;
+        store.model.replace_accounts(created, aliases);
         store.load_sessions(None).await?;
         Ok(store)
     }

@@ -6,8 +6,8 @@
 //! memberships, policy versions), the inline policies and managed policy attachments of
 //! users, groups and roles, the metadata of users' access keys (not their secrets, which
 //! the credential cache holds), instance profiles with their roles, login profiles, password
-//! policies and OpenID Connect providers, so far; MFA devices and the account alias still read
-//! from SQLite.
+//! policies, OpenID Connect providers, and the accounts served with their aliases; only MFA
+//! devices still read from SQLite.
 
 use super::records::{
     GroupRec, InstanceProfileRec, PolicyRec, PolicyVersionRec, RoleRec, Tag, UserRec,
@@ -336,6 +336,10 @@ pub struct Model {
     password_policies: RwLock<HashMap<String, super::login::PasswordPolicyRec>>,
     /// OpenID Connect providers with their account and tags, by ARN.
     oidc: RwLock<BTreeMap<String, OidcEntry>>,
+    /// When each account was first served.
+    accounts: RwLock<HashMap<String, time::OffsetDateTime>>,
+    /// Account aliases by account.
+    aliases: RwLock<HashMap<String, String>>,
 }
 
 /// An OpenID Connect provider, its account and its tags.
@@ -361,6 +365,67 @@ struct ProfileRoles {
 }
 
 impl Model {
+    pub fn account_created(&self, account: &str) -> Option<time::OffsetDateTime> {
+        self.accounts.read().ok()?.get(account).copied()
+    }
+
+    pub fn set_account_created(&self, account: &str, created: time::OffsetDateTime) {
+        if let Ok(mut a) = self.accounts.write() {
+            a.entry(account.to_owned()).or_insert(created);
+        }
+    }
+
+    pub fn alias(&self, account: &str) -> Option<String> {
+        self.aliases.read().ok()?.get(account).cloned()
+    }
+
+    /// The account that has `alias`, if any.
+    pub fn alias_owner(&self, alias: &str) -> Option<String> {
+        self.aliases
+            .read()
+            .ok()?
+            .iter()
+            .find(|(_, a)| *a == alias)
+            .map(|(account, _)| account.clone())
+    }
+
+    /// Sets (`Some`) or removes (`None`) an account's alias.
+    pub fn set_alias(&self, account: &str, alias: Option<String>) {
+        if let Ok(mut a) = self.aliases.write() {
+            match alias {
+                Some(alias) => a.insert(account.to_owned(), alias),
+                None => a.remove(account),
+            };
+        }
+    }
+
+    pub fn replace_accounts(
+        &self,
+        created: Vec<(String, time::OffsetDateTime)>,
+        aliases: Vec<(String, String)>,
+    ) {
+        if let Ok(mut a) = self.accounts.write() {
+            *a = created.into_iter().collect();
+        }
+        if let Ok(mut a) = self.aliases.write() {
+            *a = aliases.into_iter().collect();
+        }
+    }
+
+    /// Customer managed policy versions of an account.
+    pub fn version_count(&self, account: &str) -> usize {
+        let ids: Vec<String> = self
+            .managed
+            .page(account, "/", None, usize::MAX)
+            .iter()
+            .map(|p| p.rec.policy_id.clone())
+            .collect();
+        let Ok(v) = self.versions.read() else {
+            return 0;
+        };
+        ids.iter().filter_map(|id| v.get(id)).map(Vec::len).sum()
+    }
+
     /// The provider `arn` of `account`.
     pub fn oidc(&self, account: &str, arn: &str) -> Option<OidcEntry> {
         self.oidc
@@ -839,6 +904,10 @@ impl Model {
         self.replace_logins(Vec::new());
         self.replace_password_policies(Vec::new());
         self.replace_oidc(Vec::new());
+        // The accounts served stay served (and keep their creation dates); aliases go.
+        if let Ok(mut a) = self.aliases.write() {
+            a.clear();
+        }
     }
 }
 
