@@ -314,6 +314,7 @@ enum Retagged {
     Policy(String),
     InstanceProfile(String),
     OidcProvider(String),
+    MfaDevice(String),
 }
 
 /// What a tag call is about.
@@ -329,57 +330,6 @@ pub enum TagTarget<'a> {
     OidcProvider(&'a str),
     /// A virtual MFA device by serial number.
     MfaDevice(&'a str),
-}
-
-async fn tag_target_id(
-    tx: &mut Tx<'_>,
-    account: &str,
-    target: TagTarget<'_>,
-) -> StoreResult<String> {
-    match target {
-        TagTarget::Named(ty, name) => entity_id(tx, account, ty, name).await,
-        TagTarget::Policy(arn) => {
-            let id: Option<String> = sqlx::query_scalar(
-                "SELECT policy_id FROM policies WHERE arn = ? AND account_id = ?",
-            )
-            .bind(arn)
-            .bind(account)
-            .fetch_optional(&mut **tx)
-            .await?;
-            id.ok_or_else(|| no_such_policy(arn))
-        }
-        TagTarget::OidcProvider(arn) => {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM oidc_providers WHERE arn = ? AND account_id = ?",
-            )
-            .bind(arn)
-            .bind(account)
-            .fetch_one(&mut **tx)
-            .await?;
-            if n == 0 {
-                return Err(super::oidc::no_such_provider(arn));
-            }
-            Ok(arn.to_owned())
-        }
-        TagTarget::MfaDevice(serial) => {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM mfa_devices WHERE serial_number = ? AND account_id = ?",
-            )
-            .bind(serial)
-            .bind(account)
-            .fetch_one(&mut **tx)
-            .await?;
-            if n == 0 {
-                return Err(StoreError::NoSuchEntity(format!(
-                    "VirtualMFADevice with serial number {serial} doesn't exist."
-                )));
-            }
-            Ok(serial.to_owned())
-        }
-        // Instance profiles, like users, roles and policies, are tagged through the model
-        // (`Store::retag`) and never come here.
-        TagTarget::InstanceProfile(name) => Err(super::instance_profiles::no_such(name)),
-    }
 }
 
 /// Fails with DeleteConflict and `message` when `count_sql` (a `COUNT(*)` bound to `id`)
@@ -739,30 +689,19 @@ impl Store {
         tags: &[Tag],
     ) -> StoreResult<()> {
         let given = tags.to_vec();
-        if let Some(done) = self
-            .retag(account, target, move |old| {
-                // Tag keys are case-insensitive in IAM: a key that differs only in case
-                // replaces the tag (keeping its place) rather than adding a second one.
-                let mut tags = old.to_vec();
-                for t in given {
-                    match tags.iter_mut().find(|o| o.key.eq_ignore_ascii_case(&t.key)) {
-                        Some(o) => *o = t,
-                        None => tags.push(t),
-                    }
+        self.retag(account, target, move |old| {
+            // Tag keys are case-insensitive in IAM: a key that differs only in case replaces
+            // the tag (keeping its place) rather than adding a second one.
+            let mut tags = old.to_vec();
+            for t in given {
+                match tags.iter_mut().find(|o| o.key.eq_ignore_ascii_case(&t.key)) {
+                    Some(o) => *o = t,
+                    None => tags.push(t),
                 }
-                tags
-            })
-            .await
-        {
-            return done;
-        }
-        let mut tx = self.write().await?;
-        let id = tag_target_id(&mut tx, account, target).await?;
-        insert_tags(&mut tx, &id, tags).await?;
-        let entry = principal_entry_in(&mut tx, &id).await?;
-        self.commit_applying(tx, |m| put_principal(m, entry))
-            .await?;
-        Ok(())
+            }
+            tags
+        })
+        .await
     }
 
     pub async fn untag_entity(
@@ -772,40 +711,22 @@ impl Store {
         keys: &[String],
     ) -> StoreResult<()> {
         let removed = keys.to_vec();
-        if let Some(done) = self
-            .retag(account, target, move |old| {
-                old.iter()
-                    .filter(|t| !removed.iter().any(|k| k.eq_ignore_ascii_case(&t.key)))
-                    .cloned()
-                    .collect()
-            })
-            .await
-        {
-            return done;
-        }
-        let mut tx = self.write().await?;
-        let id = tag_target_id(&mut tx, account, target).await?;
-        for k in keys {
-            sqlx::query("DELETE FROM tags WHERE entity_id = ? AND lower(key) = lower(?)")
-                .bind(&id)
-                .bind(k)
-                .execute(&mut **tx)
-                .await?;
-        }
-        let entry = principal_entry_in(&mut tx, &id).await?;
-        self.commit_applying(tx, |m| put_principal(m, entry))
-            .await?;
-        Ok(())
+        self.retag(account, target, move |old| {
+            old.iter()
+                .filter(|t| !removed.iter().any(|k| k.eq_ignore_ascii_case(&t.key)))
+                .cloned()
+                .collect()
+        })
+        .await
     }
 
-    /// Replaces the tags of a user, role or customer managed policy with `retag(old tags)`, as
-    /// a planned write; `None` for targets the model does not hold.
+    /// Replaces the tags of `target` with `retag(its tags)`, as a planned write.
     async fn retag(
         &self,
         account: &str,
         target: TagTarget<'_>,
         retag: impl FnOnce(&[Tag]) -> Vec<Tag> + Send + 'static,
-    ) -> Option<StoreResult<()>> {
+    ) -> StoreResult<()> {
         let account = account.to_owned();
         let (claim, target) = match target {
             TagTarget::Named(ty @ (EntityType::User | EntityType::Role), name) => (
@@ -823,81 +744,94 @@ impl Store {
                 Claim::named("oidc-provider", &account, arn),
                 Retagged::OidcProvider(arn.to_owned()),
             ),
-            _ => return None,
+            TagTarget::MfaDevice(serial) => (
+                Claim::named("mfa-device", "", serial),
+                Retagged::MfaDevice(serial.to_owned()),
+            ),
+            // IAM has no tags on groups.
+            TagTarget::Named(EntityType::Group, name) => return Err(no_such_group(name)),
         };
-        Some(
-            self.planned(
-                vec![claim],
-                Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                    let (id, old) = match &target {
-                        Retagged::Named(EntityType::User, name) => m
-                            .users
-                            .get(&account, name)
-                            .map(|e| (e.rec.user_id.clone(), e.tags.clone()))
-                            .ok_or_else(|| no_such_user(name))?,
-                        Retagged::Named(_, name) => m
-                            .roles
-                            .get(&account, name)
-                            .map(|e| (e.rec.role_id.clone(), e.tags.clone()))
-                            .ok_or_else(|| no_such_role(name))?,
-                        Retagged::InstanceProfile(name) => m
-                            .profiles
-                            .get(&account, name)
-                            .map(|e| (e.rec.instance_profile_id.clone(), e.tags.clone()))
-                            .ok_or_else(|| super::instance_profiles::no_such(name))?,
-                        Retagged::OidcProvider(arn) => m
-                            .oidc(&account, arn)
-                            .map(|e| (e.rec.arn.clone(), e.tags))
-                            .ok_or_else(|| super::oidc::no_such_provider(arn))?,
-                        Retagged::Policy(arn) => crate::identity::Arn::parse(arn)
-                            .and_then(|a| m.managed.get(a.account(), a.name()))
-                            .filter(|e| e.rec.arn == *arn && e.rec.account_id == account)
-                            .map(|e| (e.rec.policy_id.clone(), e.tags.clone()))
-                            .ok_or_else(|| no_such_policy(arn))?,
-                    };
-                    let tags = retag(&old);
-                    if tags.len() > quota::TAGS_PER_ENTITY {
-                        return Err(StoreError::LimitExceeded(format!(
-                            "The number of tags has reached the maximum limit of {}.",
-                            quota::TAGS_PER_ENTITY
-                        )));
-                    }
-                    set.stmt("DELETE FROM tags WHERE entity_id = ?")
-                        .bind(id.as_str());
-                    insert_new_tags(set, &id, &tags);
-                    Ok((
-                        (),
-                        Box::new(move |m: &Model| {
-                            // The entity as it is now, with its new tags.
-                            if let Some(e) = m.users.by_id(&id) {
-                                m.users.put(Entry {
-                                    rec: e.rec.clone(),
-                                    tags,
-                                });
-                            } else if let Some(e) = m.roles.by_id(&id) {
-                                m.roles.put(Entry {
-                                    rec: e.rec.clone(),
-                                    tags,
-                                });
-                            } else if let Some(e) = m.managed.by_id(&id) {
-                                m.managed.put(Entry {
-                                    rec: e.rec.clone(),
-                                    tags,
-                                });
-                            } else if let Some(e) = m.profiles.by_id(&id) {
-                                m.profiles.put(Entry {
-                                    rec: e.rec.clone(),
-                                    tags,
-                                });
-                            } else if let Some(e) = m.oidc(&account, &id) {
-                                m.put_oidc(OidcEntry { tags, ..e });
-                            }
-                        }) as Change,
-                    ))
-                }),
-            )
-            .await,
+        self.planned(
+            vec![claim],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let (id, old) = match &target {
+                    Retagged::Named(EntityType::User, name) => m
+                        .users
+                        .get(&account, name)
+                        .map(|e| (e.rec.user_id.clone(), e.tags.clone()))
+                        .ok_or_else(|| no_such_user(name))?,
+                    Retagged::Named(_, name) => m
+                        .roles
+                        .get(&account, name)
+                        .map(|e| (e.rec.role_id.clone(), e.tags.clone()))
+                        .ok_or_else(|| no_such_role(name))?,
+                    Retagged::InstanceProfile(name) => m
+                        .profiles
+                        .get(&account, name)
+                        .map(|e| (e.rec.instance_profile_id.clone(), e.tags.clone()))
+                        .ok_or_else(|| super::instance_profiles::no_such(name))?,
+                    Retagged::OidcProvider(arn) => m
+                        .oidc(&account, arn)
+                        .map(|e| (e.rec.arn.clone(), e.tags))
+                        .ok_or_else(|| super::oidc::no_such_provider(arn))?,
+                    Retagged::MfaDevice(serial) => m
+                        .mfa(&account, serial)
+                        .map(|d| (d.serial_number.clone(), d.tags))
+                        .ok_or_else(|| {
+                            StoreError::NoSuchEntity(format!(
+                                "VirtualMFADevice with serial number {serial} doesn't exist."
+                            ))
+                        })?,
+                    Retagged::Policy(arn) => crate::identity::Arn::parse(arn)
+                        .and_then(|a| m.managed.get(a.account(), a.name()))
+                        .filter(|e| e.rec.arn == *arn && e.rec.account_id == account)
+                        .map(|e| (e.rec.policy_id.clone(), e.tags.clone()))
+                        .ok_or_else(|| no_such_policy(arn))?,
+                };
+                let tags = retag(&old);
+                if tags.len() > quota::TAGS_PER_ENTITY {
+                    return Err(StoreError::LimitExceeded(format!(
+                        "The number of tags has reached the maximum limit of {}.",
+                        quota::TAGS_PER_ENTITY
+                    )));
+                }
+                set.stmt("DELETE FROM tags WHERE entity_id = ?")
+                    .bind(id.as_str());
+                insert_new_tags(set, &id, &tags);
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| {
+                        // The entity as it is now, with its new tags.
+                        if let Some(e) = m.users.by_id(&id) {
+                            m.users.put(Entry {
+                                rec: e.rec.clone(),
+                                tags,
+                            });
+                        } else if let Some(e) = m.roles.by_id(&id) {
+                            m.roles.put(Entry {
+                                rec: e.rec.clone(),
+                                tags,
+                            });
+                        } else if let Some(e) = m.managed.by_id(&id) {
+                            m.managed.put(Entry {
+                                rec: e.rec.clone(),
+                                tags,
+                            });
+                        } else if let Some(e) = m.profiles.by_id(&id) {
+                            m.profiles.put(Entry {
+                                rec: e.rec.clone(),
+                                tags,
+                            });
+                        } else if let Some(e) = m.oidc(&account, &id) {
+                            m.put_oidc(OidcEntry { tags, ..e });
+                        } else if let Some(d) = m.mfa(&account, &id) {
+                            m.put_mfa(super::model::MfaEntry { tags, ..d });
+                        }
+                    }) as Change,
+                ))
+            }),
         )
+        .await
     }
 
     /// The id of a user, group or role by name.

@@ -1,8 +1,10 @@
 //! Virtual MFA devices: created unassigned, enabled for one user with two consecutive codes,
 //! and the newest accepted time step kept so that no code is accepted twice.
 
-use super::entities::{insert_tags, user_in, StoreError, StoreResult, Tx};
+use super::entities::{no_such_user, StoreError, StoreResult};
+use super::model::{MfaEntry, Model};
 use super::records::Tag;
+use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ts, Store};
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -23,38 +25,39 @@ pub struct MfaDeviceRec {
 /// MFA devices one user may have (IAM quota).
 pub const MFA_DEVICES_PER_USER: i64 = 8;
 
-const SELECT: &str = "SELECT d.serial_number, d.seed, d.enable_date, d.last_step, d.create_date, u.name AS user_name, u.user_id \
-     FROM mfa_devices d LEFT JOIN users u ON u.user_id = d.user_id";
-
-fn row(r: &sqlx::sqlite::SqliteRow) -> MfaDeviceRec {
-    let user = match (
-        r.get::<Option<String>, _>("user_name"),
-        r.get::<Option<String>, _>("user_id"),
-    ) {
-        (Some(name), Some(id)) => Some((name, id)),
-        _ => None,
-    };
-    MfaDeviceRec {
+/// The device of a `mfa_devices` row, without its tags.
+pub(super) fn mfa_row(r: &sqlx::sqlite::SqliteRow) -> MfaEntry {
+    MfaEntry {
         serial_number: r.get("serial_number"),
+        account: r.get("account_id"),
         seed: r.get("seed"),
-        user,
+        user_id: r.get("user_id"),
         enable_date: r.get::<Option<i64>, _>("enable_date").map(from_ts),
         last_step: r.get("last_step"),
         create_date: from_ts(r.get("create_date")),
+        tags: Vec::new(),
     }
 }
 
-/// The user a device is enabled for (`None` when unassigned); NoSuchEntity when there is no
-/// such device in the account.
-async fn device_owner(tx: &mut Tx<'_>, account: &str, serial: &str) -> StoreResult<Option<String>> {
-    let owner: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT user_id FROM mfa_devices WHERE serial_number = ? AND account_id = ?",
-    )
-    .bind(serial)
-    .bind(account)
-    .fetch_optional(&mut **tx)
-    .await?;
-    owner.ok_or_else(|| no_such_device(serial))
+/// A device as reads see it, with the name of the user it is enabled for.
+fn device_out(m: &Model, d: MfaEntry) -> MfaDeviceRec {
+    let user = d
+        .user_id
+        .as_ref()
+        .and_then(|id| m.users.by_id(id))
+        .map(|u| (u.rec.name.clone(), u.rec.user_id.clone()));
+    MfaDeviceRec {
+        serial_number: d.serial_number,
+        seed: d.seed,
+        user,
+        enable_date: d.enable_date,
+        last_step: d.last_step,
+        create_date: d.create_date,
+    }
+}
+
+fn claim(serial: &str) -> Claim {
+    Claim::named("mfa-device", "", serial)
 }
 
 fn not_users_device(serial: &str, user: &str) -> StoreError {
@@ -81,42 +84,51 @@ impl Store {
         tags: &[Tag],
         now: OffsetDateTime,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let exists: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM mfa_devices WHERE serial_number = ?")
-                .bind(serial)
-                .fetch_one(&mut **tx)
-                .await?;
-        if exists > 0 {
-            return Err(StoreError::EntityAlreadyExists(
-                "MFADevice entity at the same path and name already exists.".into(),
-            ));
-        }
-        sqlx::query("INSERT INTO mfa_devices (serial_number, account_id, name, path, seed, create_date) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(serial)
-            .bind(account)
-            .bind(name)
-            .bind(path)
-            .bind(seed)
-            .bind(ts(now))
-            .execute(&mut **tx)
-            .await?;
-        insert_tags(&mut tx, serial, tags).await?;
-        tx.commit().await?;
-        Ok(())
+        let (account, serial, name, path, seed) = (
+            account.to_owned(),
+            serial.to_owned(),
+            name.to_owned(),
+            path.to_owned(),
+            seed.to_owned(),
+        );
+        let tags = tags.to_vec();
+        self.planned(
+            vec![claim(&serial)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                if m.mfa_exists(&serial) {
+                    return Err(StoreError::EntityAlreadyExists(
+                        "MFADevice entity at the same path and name already exists.".into(),
+                    ));
+                }
+                set.stmt("INSERT INTO mfa_devices (serial_number, account_id, name, path, seed, create_date) VALUES (?, ?, ?, ?, ?, ?)")
+                    .bind(serial.as_str())
+                    .bind(account.as_str())
+                    .bind(name.as_str())
+                    .bind(path.as_str())
+                    .bind(seed.as_str())
+                    .bind(ts(now));
+                super::entities::insert_new_tags(set, &serial, &tags);
+                let device = MfaEntry {
+                    serial_number: serial,
+                    account,
+                    seed,
+                    user_id: None,
+                    enable_date: None,
+                    last_step: None,
+                    create_date: from_ts(ts(now)),
+                    tags,
+                };
+                Ok(((), Box::new(move |m: &Model| m.put_mfa(device)) as Change))
+            }),
+        )
+        .await
     }
 
     pub async fn mfa_device(&self, account: &str, serial: &str) -> StoreResult<MfaDeviceRec> {
-        sqlx::query(&format!(
-            "{SELECT} WHERE d.serial_number = ? AND d.account_id = ?"
-        ))
-        .bind(serial)
-        .bind(account)
-        .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(row)
-        .ok_or_else(|| no_such_device(serial))
+        let m = self.model();
+        m.mfa(account, serial)
+            .map(|d| device_out(m, d))
+            .ok_or_else(|| no_such_device(serial))
     }
 
     /// Devices of the account, by serial number; `assigned` filters on being enabled.
@@ -125,15 +137,10 @@ impl Store {
         account: &str,
         assigned: Option<bool>,
     ) -> StoreResult<Vec<MfaDeviceRec>> {
-        let rows = sqlx::query(&format!(
-            "{SELECT} WHERE d.account_id = ? ORDER BY d.serial_number"
-        ))
-        .bind(account)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(row)
+        let m = self.model();
+        Ok(m.mfa_of_account(account)
+            .into_iter()
+            .map(|d| device_out(m, d))
             .filter(|d| assigned.is_none_or(|a| a == d.user.is_some()))
             .collect())
     }
@@ -147,31 +154,40 @@ impl Store {
         step: i64,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        if device_owner(&mut tx, account, serial).await?.is_some() {
-            return Err(StoreError::EntityAlreadyExists(
-                "MFA Device is already in use.".into(),
-            ));
-        }
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mfa_devices WHERE user_id = ?")
-            .bind(&u.user_id)
-            .fetch_one(&mut **tx)
-            .await?;
-        if count >= MFA_DEVICES_PER_USER {
-            return Err(StoreError::LimitExceeded(format!(
-                "Cannot exceed quota for MFADevicesPerUser: {MFA_DEVICES_PER_USER}"
-            )));
-        }
-        sqlx::query("UPDATE mfa_devices SET user_id = ?, enable_date = ?, last_step = ? WHERE serial_number = ?")
-            .bind(&u.user_id)
-            .bind(ts(now))
-            .bind(step)
-            .bind(serial)
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let (account, user, serial) = (account.to_owned(), user.to_owned(), serial.to_owned());
+        let claims = vec![Claim::named("user", &account, &user), claim(&serial)];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+                let device = m.mfa(&account, &serial).ok_or_else(|| no_such_device(&serial))?;
+                if device.user_id.is_some() {
+                    return Err(StoreError::EntityAlreadyExists(
+                        "MFA Device is already in use.".into(),
+                    ));
+                }
+                if i64::try_from(m.mfa_count_of_user(&u.rec.user_id)).unwrap_or(i64::MAX)
+                    >= MFA_DEVICES_PER_USER
+                {
+                    return Err(StoreError::LimitExceeded(format!(
+                        "Cannot exceed quota for MFADevicesPerUser: {MFA_DEVICES_PER_USER}"
+                    )));
+                }
+                set.stmt("UPDATE mfa_devices SET user_id = ?, enable_date = ?, last_step = ? WHERE serial_number = ?")
+                    .bind(u.rec.user_id.as_str())
+                    .bind(ts(now))
+                    .bind(step)
+                    .bind(serial.as_str());
+                let device = MfaEntry {
+                    user_id: Some(u.rec.user_id.clone()),
+                    enable_date: Some(from_ts(ts(now))),
+                    last_step: Some(step),
+                    ..device
+                };
+                Ok(((), Box::new(move |m: &Model| m.put_mfa(device)) as Change))
+            }),
+        )
+        .await
     }
 
     pub async fn deactivate_mfa_device(
@@ -180,35 +196,51 @@ impl Store {
         user: &str,
         serial: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        let done = sqlx::query("UPDATE mfa_devices SET user_id = NULL, enable_date = NULL WHERE serial_number = ? AND user_id = ?")
-            .bind(serial)
-            .bind(&u.user_id)
-            .execute(&mut **tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(not_users_device(serial, user));
-        }
-        tx.commit().await?;
-        Ok(())
+        let (account, user, serial) = (account.to_owned(), user.to_owned(), serial.to_owned());
+        let claims = vec![Claim::named("user", &account, &user), claim(&serial)];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+                let device = m
+                    .mfa(&account, &serial)
+                    .filter(|d| d.user_id.as_deref() == Some(u.rec.user_id.as_str()))
+                    .ok_or_else(|| not_users_device(&serial, &user))?;
+                set.stmt("UPDATE mfa_devices SET user_id = NULL, enable_date = NULL WHERE serial_number = ?")
+                    .bind(serial.as_str());
+                let device = MfaEntry {
+                    user_id: None,
+                    enable_date: None,
+                    ..device
+                };
+                Ok(((), Box::new(move |m: &Model| m.put_mfa(device)) as Change))
+            }),
+        )
+        .await
     }
 
     pub async fn delete_mfa_device(&self, account: &str, serial: &str) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        if device_owner(&mut tx, account, serial).await?.is_some() {
-            return Err(StoreError::DeleteConflict("VMFA Device in use.".into()));
-        }
-        sqlx::query("DELETE FROM tags WHERE entity_id = ?")
-            .bind(serial)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM mfa_devices WHERE serial_number = ?")
-            .bind(serial)
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let (account, serial) = (account.to_owned(), serial.to_owned());
+        self.planned(
+            vec![claim(&serial)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let device = m
+                    .mfa(&account, &serial)
+                    .ok_or_else(|| no_such_device(&serial))?;
+                if device.user_id.is_some() {
+                    return Err(StoreError::DeleteConflict("VMFA Device in use.".into()));
+                }
+                set.stmt("DELETE FROM tags WHERE entity_id = ?")
+                    .bind(serial.as_str());
+                set.stmt("DELETE FROM mfa_devices WHERE serial_number = ?")
+                    .bind(serial.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| m.remove_mfa(&serial)) as Change,
+                ))
+            }),
+        )
+        .await
     }
 
     /// Resynchronizes an enabled device of `user`: its newest accepted step is now `step`.
@@ -219,34 +251,55 @@ impl Store {
         serial: &str,
         step: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let u = user_in(&mut tx, account, user).await?;
-        let done = sqlx::query(
-            "UPDATE mfa_devices SET last_step = ? WHERE serial_number = ? AND user_id = ?",
+        let (account, user, serial) = (account.to_owned(), user.to_owned(), serial.to_owned());
+        let claims = vec![Claim::named("user", &account, &user), claim(&serial)];
+        self.planned(
+            claims,
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let u = m
+                    .users
+                    .get(&account, &user)
+                    .ok_or_else(|| no_such_user(&user))?;
+                let device = m
+                    .mfa(&account, &serial)
+                    .filter(|d| d.user_id.as_deref() == Some(u.rec.user_id.as_str()))
+                    .ok_or_else(|| not_users_device(&serial, &user))?;
+                set.stmt("UPDATE mfa_devices SET last_step = ? WHERE serial_number = ?")
+                    .bind(step)
+                    .bind(serial.as_str());
+                let device = MfaEntry {
+                    last_step: Some(step),
+                    ..device
+                };
+                Ok(((), Box::new(move |m: &Model| m.put_mfa(device)) as Change))
+            }),
         )
-        .bind(step)
-        .bind(serial)
-        .bind(&u.user_id)
-        .execute(&mut **tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(not_users_device(serial, user));
-        }
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Records that a code of time step `step` was used; false when that step, or a later
     /// one, was used already (a replayed code).
     pub async fn use_mfa_step(&self, serial: &str, step: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE mfa_devices SET last_step = ? WHERE serial_number = ? AND (last_step IS NULL OR last_step < ?)",
+        let serial = serial.to_owned();
+        self.planned(
+            vec![claim(&serial)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let Some(device) = m
+                    .mfa_by_serial(&serial)
+                    .filter(|d| d.last_step.is_none_or(|last| last < step))
+                else {
+                    return Ok((false, Box::new(|_: &Model| {}) as Change));
+                };
+                set.stmt("UPDATE mfa_devices SET last_step = ? WHERE serial_number = ?")
+                    .bind(step)
+                    .bind(serial.as_str());
+                let device = MfaEntry {
+                    last_step: Some(step),
+                    ..device
+                };
+                Ok((true, Box::new(move |m: &Model| m.put_mfa(device)) as Change))
+            }),
         )
-        .bind(step)
-        .bind(serial)
-        .bind(step)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .await
     }
 }

@@ -330,6 +330,29 @@ impl Store {
                 .fetch_all(&store.pool)
                 .await?;
         store.model.replace_accounts(created, aliases);
+        let mut mfa_tags: std::collections::HashMap<String, Vec<Tag>> = Default::default();
+        for r in sqlx::query(
+            "SELECT t.entity_id, t.key, t.value FROM tags t JOIN mfa_devices d ON d.serial_number = t.entity_id ORDER BY t.entity_id, t.position",
+        )
+        .fetch_all(&store.pool)
+        .await?
+        {
+            mfa_tags.entry(r.get(0)).or_default().push(Tag {
+                key: r.get(1),
+                value: r.get(2),
+            });
+        }
+        let devices = sqlx::query("SELECT * FROM mfa_devices")
+            .fetch_all(&store.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let mut d = mfa::mfa_row(r);
+                d.tags = mfa_tags.remove(&d.serial_number).unwrap_or_default();
+                d
+            })
+            .collect();
+        store.model.replace_mfa(devices);
         store.load_sessions(None).await?;
         Ok(store)
     }

@@ -6,8 +6,8 @@
 //! memberships, policy versions), the inline policies and managed policy attachments of
 //! users, groups and roles, the metadata of users' access keys (not their secrets, which
 //! the credential cache holds), instance profiles with their roles, login profiles, password
-//! policies, OpenID Connect providers, and the accounts served with their aliases; only MFA
-//! devices still read from SQLite.
+//! policies, OpenID Connect providers, virtual MFA devices, and the accounts served with their
+//! aliases: every family reads answer from.
 
 use super::records::{
     GroupRec, InstanceProfileRec, PolicyRec, PolicyVersionRec, RoleRec, Tag, UserRec,
@@ -340,6 +340,22 @@ pub struct Model {
     accounts: RwLock<HashMap<String, time::OffsetDateTime>>,
     /// Account aliases by account.
     aliases: RwLock<HashMap<String, String>>,
+    /// Virtual MFA devices by serial number.
+    mfa: RwLock<BTreeMap<String, MfaEntry>>,
+}
+
+/// A virtual MFA device as stored, with its tags.
+#[derive(Debug, Clone)]
+pub struct MfaEntry {
+    pub serial_number: String,
+    pub account: String,
+    pub seed: String,
+    /// The user it is enabled for, by id.
+    pub user_id: Option<String>,
+    pub enable_date: Option<time::OffsetDateTime>,
+    pub last_step: Option<i64>,
+    pub create_date: time::OffsetDateTime,
+    pub tags: Vec<Tag>,
 }
 
 /// An OpenID Connect provider, its account and its tags.
@@ -365,6 +381,72 @@ struct ProfileRoles {
 }
 
 impl Model {
+    /// The device `serial` of `account`.
+    pub fn mfa(&self, account: &str, serial: &str) -> Option<MfaEntry> {
+        self.mfa
+            .read()
+            .ok()?
+            .get(serial)
+            .filter(|d| d.account == account)
+            .cloned()
+    }
+
+    /// The device with this serial number, in whatever account.
+    pub fn mfa_by_serial(&self, serial: &str) -> Option<MfaEntry> {
+        self.mfa.read().ok()?.get(serial).cloned()
+    }
+
+    /// Whether a device has this serial number, in any account.
+    pub fn mfa_exists(&self, serial: &str) -> bool {
+        self.mfa.read().is_ok_and(|d| d.contains_key(serial))
+    }
+
+    /// An account's devices, by serial number.
+    pub fn mfa_of_account(&self, account: &str) -> Vec<MfaEntry> {
+        self.mfa
+            .read()
+            .map(|d| {
+                d.values()
+                    .filter(|d| d.account == account)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many devices are enabled for a user.
+    pub fn mfa_count_of_user(&self, user_id: &str) -> usize {
+        self.mfa
+            .read()
+            .map(|d| {
+                d.values()
+                    .filter(|d| d.user_id.as_deref() == Some(user_id))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
+    pub fn put_mfa(&self, device: MfaEntry) {
+        if let Ok(mut d) = self.mfa.write() {
+            d.insert(device.serial_number.clone(), device);
+        }
+    }
+
+    pub fn remove_mfa(&self, serial: &str) {
+        if let Ok(mut d) = self.mfa.write() {
+            d.remove(serial);
+        }
+    }
+
+    pub fn replace_mfa(&self, all: Vec<MfaEntry>) {
+        if let Ok(mut d) = self.mfa.write() {
+            *d = all
+                .into_iter()
+                .map(|e| (e.serial_number.clone(), e))
+                .collect();
+        }
+    }
+
     pub fn account_created(&self, account: &str) -> Option<time::OffsetDateTime> {
         self.accounts.read().ok()?.get(account).copied()
     }
@@ -888,6 +970,7 @@ impl Model {
             .or_else(|| self.managed.by_id(id).map(|p| p.tags.clone()))
             .or_else(|| self.profiles.by_id(id).map(|p| p.tags.clone()))
             .or_else(|| self.oidc.read().ok()?.get(id).map(|e| e.tags.clone()))
+            .or_else(|| self.mfa.read().ok()?.get(id).map(|e| e.tags.clone()))
     }
 
     /// Empties every family.
@@ -904,6 +987,7 @@ impl Model {
         self.replace_logins(Vec::new());
         self.replace_password_policies(Vec::new());
         self.replace_oidc(Vec::new());
+        self.replace_mfa(Vec::new());
         // The accounts served stay served (and keep their creation dates); aliases go.
         if let Ok(mut a) = self.aliases.write() {
             a.clear();
