@@ -518,13 +518,13 @@ impl Store {
 
     /// Is there a user or role with this ARN?
     pub async fn principal_exists(&self, arn: &str) -> StoreResult<bool> {
-        let found: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM users WHERE arn = ?1) + (SELECT COUNT(*) FROM roles WHERE arn = ?1)",
-        )
-        .bind(arn)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(found > 0)
+        let Some(parsed) = Arn::parse(arn) else {
+            return Ok(false);
+        };
+        let m = self.model();
+        let (account, name) = (parsed.account(), parsed.name());
+        Ok(m.users.get(account, name).is_some_and(|u| u.rec.arn == arn)
+            || m.roles.get(account, name).is_some_and(|r| r.rec.arn == arn))
     }
 
     /// A user by name, from the read model.
@@ -663,23 +663,10 @@ impl Store {
 
     // ------------------------------------------------------------ tags
 
-    /// Tags of a user or role, in the order they were added.
+    /// Tags of an entity, in the order they were added (none for an id the model does not
+    /// know: every taggable family is in the model).
     pub async fn tags(&self, entity_id: &str) -> StoreResult<Vec<Tag>> {
-        if let Some(tags) = self.model().tags(entity_id) {
-            return Ok(tags);
-        }
-        Ok(
-            sqlx::query("SELECT key, value FROM tags WHERE entity_id = ? ORDER BY position")
-                .bind(entity_id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| Tag {
-                    key: r.get(0),
-                    value: r.get(1),
-                })
-                .collect(),
-        )
+        Ok(self.model().tags(entity_id).unwrap_or_default())
     }
 
     pub async fn tag_entity(
