@@ -298,8 +298,14 @@ async fn run(core: Core, mut queue: mpsc::UnboundedReceiver<Job>) {
             };
             claimed.take(job.claims);
             let mut set = WriteSet::default();
-            if let Some(finish) = (job.run)(&core.model, &mut pending, &mut set) {
-                planned.push((set, finish));
+            // A plan that panics (a bug) fails its own write, whose caller sees the answer
+            // channel dropped, and not the writer: every later write still needs it.
+            let run =
+                std::panic::AssertUnwindSafe(|| (job.run)(&core.model, &mut pending, &mut set));
+            match std::panic::catch_unwind(run) {
+                Ok(Some(finish)) => planned.push((set, finish)),
+                Ok(None) => {}
+                Err(_) => tracing::error!("a planned write panicked; it was not committed"),
             }
         }
         commit(&core, planned).await;
@@ -331,7 +337,10 @@ async fn commit(core: &Core, planned: Vec<(WriteSet, Finish)>) {
     // `Txn::commit`).
     core.generation.fetch_add(1, Ordering::AcqRel);
     for (finish, outcome) in finishes.into_iter().zip(outcomes) {
-        finish(outcome.map(|()| &*core.model));
+        let apply = std::panic::AssertUnwindSafe(|| finish(outcome.map(|()| &*core.model)));
+        if std::panic::catch_unwind(apply).is_err() {
+            tracing::error!("applying a committed write to the model panicked");
+        }
     }
 }
 
@@ -374,4 +383,72 @@ fn execute<'a>(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn writer() -> Writer {
+        let pool = SqlitePool::connect("sqlite::memory:").await.unwrap();
+        Writer::start(Core {
+            pool,
+            model: Default::default(),
+            turn: Default::default(),
+            generation: Default::default(),
+        })
+    }
+
+    fn nothing() -> Change {
+        Box::new(|_: &Model| {})
+    }
+
+    #[tokio::test]
+    async fn a_panicking_plan_fails_alone() {
+        let w = writer().await;
+        let failed = w
+            .write::<()>(
+                vec![Claim::named("user", "1", "a")],
+                Box::new(|_, _, _| panic!("a bug in a plan")),
+            )
+            .await;
+        assert!(matches!(failed, Err(StoreError::Db(_))));
+        let next = w
+            .write(
+                vec![Claim::named("user", "1", "a")],
+                Box::new(|_, _, set: &mut WriteSet| {
+                    set.stmt("SELECT ?").bind(1i64);
+                    Ok((7, nothing()))
+                }),
+            )
+            .await;
+        assert_eq!(next.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_set_binding_too_few_arguments_is_refused() {
+        let w = writer().await;
+        let out = w
+            .write(
+                Vec::new(),
+                Box::new(|_, _, set: &mut WriteSet| {
+                    set.stmt("SELECT ?, ?").bind(1i64);
+                    Ok(((), nothing()))
+                }),
+            )
+            .await;
+        assert!(matches!(out, Err(StoreError::Db(_))));
+    }
+
+    #[test]
+    fn claims_admit_readers_together_and_a_changer_alone() {
+        let mut c = Claimed::default();
+        c.take(vec![Claim::reads_policy("p")]);
+        assert!(c.admits(&[Claim::reads_policy("p")]));
+        assert!(!c.admits(&[Claim::changes_policy("p")]));
+        c.take(vec![Claim::named("user", "1", "Bob")]);
+        assert!(!c.admits(&[Claim::named("user", "1", "bob")]));
+        assert!(!c.admits(&[Claim::reads("user", "1", "BOB")]));
+        assert!(c.admits(&[Claim::named("user", "2", "bob")]));
+    }
 }
