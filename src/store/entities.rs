@@ -1870,34 +1870,45 @@ impl Store {
         policy_arn: &str,
     ) -> StoreResult<Vec<PolicyEntity>> {
         // Entities the policy is attached to, then users and roles using it as their boundary.
-        let rows = sqlx::query(
-            "SELECT a.entity_type, COALESCE(u.name, g.name, r.name), a.entity_id, COALESCE(u.path, g.path, r.path), 0 \
-             FROM policy_attachments a \
-             LEFT JOIN users u ON a.entity_type = 'user' AND u.user_id = a.entity_id \
-             LEFT JOIN groups g ON a.entity_type = 'group' AND g.group_id = a.entity_id \
-             LEFT JOIN roles r ON a.entity_type = 'role' AND r.role_id = a.entity_id \
-             WHERE a.policy_arn = ? AND a.account_id = ? \
-             UNION ALL SELECT 'user', name, user_id, path, 1 FROM users WHERE permissions_boundary = ? AND account_id = ? \
-             UNION ALL SELECT 'role', name, role_id, path, 1 FROM roles WHERE permissions_boundary = ? AND account_id = ?",
-        )
-        .bind(policy_arn)
-        .bind(account)
-        .bind(policy_arn)
-        .bind(account)
-        .bind(policy_arn)
-        .bind(account)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| PolicyEntity {
-                entity_type: EntityType::parse(&r.get::<String, _>(0)),
-                name: r.get::<Option<String>, _>(1).unwrap_or_default(),
-                id: r.get(2),
-                path: r.get::<Option<String>, _>(3).unwrap_or_default(),
-                as_boundary: r.get::<i64, _>(4) == 1,
-            })
-            .collect())
+        let m = self.model();
+        let mut out = Vec::new();
+        for id in m.attached_to(account, policy_arn) {
+            let found = if let Some(u) = m.users.by_id(&id) {
+                (EntityType::User, u.rec.name.clone(), u.rec.path.clone())
+            } else if let Some(g) = m.groups.by_id(&id) {
+                (EntityType::Group, g.rec.name.clone(), g.rec.path.clone())
+            } else if let Some(r) = m.roles.by_id(&id) {
+                (EntityType::Role, r.rec.name.clone(), r.rec.path.clone())
+            } else {
+                continue;
+            };
+            out.push(PolicyEntity {
+                entity_type: found.0,
+                name: found.1,
+                id,
+                path: found.2,
+                as_boundary: false,
+            });
+        }
+        for u in m.users.bounded_by(account, policy_arn) {
+            out.push(PolicyEntity {
+                entity_type: EntityType::User,
+                name: u.rec.name.clone(),
+                id: u.rec.user_id.clone(),
+                path: u.rec.path.clone(),
+                as_boundary: true,
+            });
+        }
+        for r in m.roles.bounded_by(account, policy_arn) {
+            out.push(PolicyEntity {
+                entity_type: EntityType::Role,
+                name: r.rec.name.clone(),
+                id: r.rec.role_id.clone(),
+                path: r.rec.path.clone(),
+                as_boundary: true,
+            });
+        }
+        Ok(out)
     }
 
     /// Attachment counts of AWS managed policies in an account.

@@ -100,14 +100,6 @@ impl EntityType {
             EntityType::Role => "role",
         }
     }
-
-    fn parse(s: &str) -> EntityType {
-        match s {
-            "user" => EntityType::User,
-            "group" => EntityType::Group,
-            _ => EntityType::Role,
-        }
-    }
 }
 
 pub(crate) fn ts(t: OffsetDateTime) -> i64 {

@@ -87,7 +87,7 @@ struct FamilyState<R> {
     /// Entries per account, for quotas.
     counts: HashMap<String, usize>,
     /// Entries per account and permissions boundary ARN.
-    boundaries: HashMap<(String, String), usize>,
+    boundaries: HashMap<(String, String), BTreeSet<String>>,
 }
 
 impl<R> Default for FamilyState<R> {
@@ -134,10 +134,13 @@ impl<R: Named> FamilyState<R> {
         };
         let key = (rec.account().to_owned(), arn.to_owned());
         if add {
-            *self.boundaries.entry(key).or_default() += 1;
-        } else if let Some(n) = self.boundaries.get_mut(&key) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
+            self.boundaries
+                .entry(key)
+                .or_default()
+                .insert(rec.id().to_owned());
+        } else if let Some(ids) = self.boundaries.get_mut(&key) {
+            ids.remove(rec.id());
+            if ids.is_empty() {
                 self.boundaries.remove(&key);
             }
         }
@@ -187,6 +190,22 @@ impl<R: Named> Family<R> {
             .collect()
     }
 
+    /// The entries of `account` whose permissions boundary is `arn`, by id.
+    pub fn bounded_by(&self, account: &str, arn: &str) -> Vec<Arc<Entry<R>>> {
+        let Ok(state) = self.state.read() else {
+            return Vec::new();
+        };
+        state
+            .boundaries
+            .get(&(account.to_owned(), arn.to_owned()))
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| state.by_name.get(state.keys.get(id)?).cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// How many entries of `account` use each permissions boundary.
     pub fn boundary_counts(&self, account: &str) -> Vec<(String, usize)> {
         self.state
@@ -195,7 +214,7 @@ impl<R: Named> Family<R> {
                 s.boundaries
                     .iter()
                     .filter(|((a, _), _)| a == account)
-                    .map(|((_, arn), n)| (arn.clone(), *n))
+                    .map(|((_, arn), ids)| (arn.clone(), ids.len()))
                     .collect()
             })
             .unwrap_or_default()
@@ -280,8 +299,8 @@ struct EntityPolicies {
     inline: HashMap<String, BTreeMap<String, String>>,
     /// (attached, policy ARN), in attachment order.
     attached: HashMap<String, BTreeSet<(i64, String)>>,
-    /// (account, policy ARN) → attachments.
-    counts: HashMap<(String, String), usize>,
+    /// (account, policy ARN) → the ids of the entities it is attached to.
+    holders: HashMap<(String, String), BTreeSet<String>>,
 }
 
 /// One row of `policy_attachments`, as the model loads it.
@@ -761,11 +780,14 @@ impl Model {
         if let Ok(mut p) = self.policies.write() {
             let added = p
                 .attached
-                .entry(a.entity_id)
+                .entry(a.entity_id.clone())
                 .or_default()
                 .insert((a.attached, a.policy_arn.clone()));
             if added {
-                *p.counts.entry((a.account, a.policy_arn)).or_default() += 1;
+                p.holders
+                    .entry((a.account, a.policy_arn))
+                    .or_default()
+                    .insert(a.entity_id);
             }
         }
     }
@@ -783,10 +805,10 @@ impl Model {
             }
             if removed {
                 let key = (account.to_owned(), policy_arn.to_owned());
-                if let Some(n) = p.counts.get_mut(&key) {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        p.counts.remove(&key);
+                if let Some(ids) = p.holders.get_mut(&key) {
+                    ids.remove(entity_id);
+                    if ids.is_empty() {
+                        p.holders.remove(&key);
                     }
                 }
             }
@@ -806,15 +828,28 @@ impl Model {
             .unwrap_or_default()
     }
 
+    /// The ids of the entities of `account` a policy is attached to.
+    pub fn attached_to(&self, account: &str, policy_arn: &str) -> Vec<String> {
+        self.policies
+            .read()
+            .ok()
+            .and_then(|p| {
+                p.holders
+                    .get(&(account.to_owned(), policy_arn.to_owned()))
+                    .map(|ids| ids.iter().cloned().collect())
+            })
+            .unwrap_or_default()
+    }
+
     /// How many entities of `account` a policy is attached to.
     pub fn attachment_count(&self, account: &str, policy_arn: &str) -> usize {
         self.policies
             .read()
             .ok()
             .and_then(|p| {
-                p.counts
+                p.holders
                     .get(&(account.to_owned(), policy_arn.to_owned()))
-                    .copied()
+                    .map(BTreeSet::len)
             })
             .unwrap_or(0)
     }
@@ -824,10 +859,10 @@ impl Model {
         self.policies
             .read()
             .map(|p| {
-                p.counts
+                p.holders
                     .iter()
                     .filter(|((a, _), _)| a == account)
-                    .map(|((_, arn), n)| (arn.clone(), *n))
+                    .map(|((_, arn), ids)| (arn.clone(), ids.len()))
                     .collect()
             })
             .unwrap_or_default()
