@@ -598,67 +598,65 @@ impl Store {
     }
 
     pub async fn delete_user(&self, account: &str, name: &str) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let user = user_in(&mut tx, account, name).await?;
-        let id = user.user_id.as_str();
-        refuse_if_any(
-            &mut tx,
-            "SELECT COUNT(*) FROM access_keys WHERE user_id = ?",
-            id,
-            "Cannot delete entity, must delete access keys first.",
+        let (account, name) = (account.to_owned(), name.to_owned());
+        let cache = self.cache.clone();
+        self.planned(
+            vec![Claim::named("user", &account, &name)],
+            Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
+                let u = m
+                    .users
+                    .get(&account, &name)
+                    .ok_or_else(|| no_such_user(&name))?;
+                let id = u.rec.user_id.clone();
+                // What AWS requires gone first, in the order it checks.
+                let blockers = [
+                    (
+                        !m.keys_of(&id).is_empty(),
+                        "Cannot delete entity, must delete access keys first.",
+                    ),
+                    (
+                        m.login(&id).is_some(),
+                        "Cannot delete entity, must delete login profile first.",
+                    ),
+                    (
+                        m.mfa_count_of_user(&id) > 0,
+                        "Cannot delete entity, must remove MFA device first.",
+                    ),
+                    (
+                        !m.inline_of(&id).is_empty(),
+                        "Cannot delete entity, must delete policies first.",
+                    ),
+                    (
+                        !m.attached_of(&id).is_empty(),
+                        "Cannot delete entity, must detach all policies first.",
+                    ),
+                    (
+                        !m.groups_of(&id).is_empty(),
+                        "Cannot delete entity, must remove users from group first.",
+                    ),
+                ];
+                if let Some((_, message)) = blockers.iter().find(|(blocks, _)| *blocks) {
+                    return Err(StoreError::DeleteConflict((*message).to_owned()));
+                }
+                set.stmt("DELETE FROM tags WHERE entity_id = ?")
+                    .bind(id.as_str());
+                set.stmt("DELETE FROM sessions WHERE subject_id = ?")
+                    .bind(id.as_str());
+                set.stmt("DELETE FROM users WHERE user_id = ?")
+                    .bind(id.as_str());
+                Ok((
+                    (),
+                    Box::new(move |m: &Model| {
+                        m.users.remove(&id);
+                        cache.invalidate_keys();
+                        cache.retain_sessions(|c| {
+                            super::principal_subject(&c.principal) != Some(id.as_str())
+                        });
+                    }) as Change,
+                ))
+            }),
         )
-        .await?;
-        refuse_if_any(
-            &mut tx,
-            "SELECT COUNT(*) FROM login_profiles WHERE user_id = ?",
-            id,
-            "Cannot delete entity, must delete login profile first.",
-        )
-        .await?;
-        refuse_if_any(
-            &mut tx,
-            "SELECT COUNT(*) FROM mfa_devices WHERE user_id = ?",
-            id,
-            "Cannot delete entity, must remove MFA device first.",
-        )
-        .await?;
-        refuse_if_any(
-            &mut tx,
-            "SELECT COUNT(*) FROM inline_policies WHERE entity_type = 'user' AND entity_id = ?",
-            id,
-            "Cannot delete entity, must delete policies first.",
-        )
-        .await?;
-        refuse_if_any(
-            &mut tx,
-            "SELECT COUNT(*) FROM policy_attachments WHERE entity_type = 'user' AND entity_id = ?",
-            id,
-            "Cannot delete entity, must detach all policies first.",
-        )
-        .await?;
-        refuse_if_any(
-            &mut tx,
-            "SELECT COUNT(*) FROM group_members WHERE user_id = ?",
-            id,
-            "Cannot delete entity, must remove users from group first.",
-        )
-        .await?;
-        sqlx::query("DELETE FROM tags WHERE entity_id = ?")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE subject_id = ?")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM users WHERE user_id = ?")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        self.commit_applying(tx, |m| m.users.remove(id)).await?;
-        self.credentials_changed();
-        self.sessions_changed(id).await;
-        Ok(())
+        .await
     }
 
     // ------------------------------------------------------------ tags
