@@ -290,22 +290,43 @@ fn account_key(a: usize) -> String {
 /// What one connection sends, request after request.
 type Workload = Box<dyn FnMut(u64) -> Vec<u8> + Send>;
 
+/// One workload per connection, each calling `action` on the 100 entities `PREFIX0` to
+/// `PREFIX99` in turn, starting at a different one.
+fn rotating(port: u16, conns: usize, action: &str, member: &str, prefix: &str) -> Vec<Workload> {
+    (0..conns)
+        .map(|w| {
+            let reqs: Vec<Vec<u8>> = (0..100)
+                .map(|i| {
+                    let name = format!("{prefix}{}", (i + w * 7) % 100);
+                    signed(port, ROOT, "iam", &iam(action, &[(member, &name)]))
+                })
+                .collect();
+            Box::new(move |n: u64| reqs[n as usize % reqs.len()].clone()) as Workload
+        })
+        .collect()
+}
+
+/// One workload per connection, each sending the same signed request again and again.
+fn repeating(port: u16, conns: usize, service: &str, params: &[(&str, &str)]) -> Vec<Workload> {
+    (0..conns)
+        .map(|_| {
+            let req = signed(port, ROOT, service, params);
+            Box::new(move |_| req.clone()) as Workload
+        })
+        .collect()
+}
+
 /// Sets up `scenario` on `server` and returns one workload per connection.
 async fn prepare(scenario: &str, port: u16, conns: usize) -> Vec<Workload> {
     let mut c = Conn::open(port).await;
     let run = std::process::id();
     match scenario {
-        "caller-identity" => (0..conns)
-            .map(|_| {
-                let req = signed(
-                    port,
-                    ROOT,
-                    "sts",
-                    &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
-                );
-                Box::new(move |_| req.clone()) as Workload
-            })
-            .collect(),
+        "caller-identity" => repeating(
+            port,
+            conns,
+            "sts",
+            &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
+        ),
         "get-user" => {
             for i in 0..100 {
                 call(
@@ -316,17 +337,7 @@ async fn prepare(scenario: &str, port: u16, conns: usize) -> Vec<Workload> {
                 )
                 .await;
             }
-            (0..conns)
-                .map(|w| {
-                    let reqs: Vec<Vec<u8>> = (0..100)
-                        .map(|i| {
-                            let name = format!("get{}", (i + w * 7) % 100);
-                            signed(port, ROOT, "iam", &iam("GetUser", &[("UserName", &name)]))
-                        })
-                        .collect();
-                    Box::new(move |n: u64| reqs[n as usize % reqs.len()].clone()) as Workload
-                })
-                .collect()
+            rotating(port, conns, "GetUser", "UserName", "get")
         }
         "get-role" => {
             let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}"#;
@@ -345,17 +356,7 @@ async fn prepare(scenario: &str, port: u16, conns: usize) -> Vec<Workload> {
                 )
                 .await;
             }
-            (0..conns)
-                .map(|w| {
-                    let reqs: Vec<Vec<u8>> = (0..100)
-                        .map(|i| {
-                            let name = format!("role{}", (i + w * 7) % 100);
-                            signed(port, ROOT, "iam", &iam("GetRole", &[("RoleName", &name)]))
-                        })
-                        .collect();
-                    Box::new(move |n: u64| reqs[n as usize % reqs.len()].clone()) as Workload
-                })
-                .collect()
+            rotating(port, conns, "GetRole", "RoleName", "role")
         }
         "list-users-5000" => {
             // Created on several connections at once: setting up is not what is measured.
@@ -379,12 +380,7 @@ async fn prepare(scenario: &str, port: u16, conns: usize) -> Vec<Workload> {
             for t in creating {
                 t.await.expect("setup");
             }
-            (0..conns)
-                .map(|_| {
-                    let req = signed(port, ROOT, "iam", &iam("ListUsers", &[]));
-                    Box::new(move |_| req.clone()) as Workload
-                })
-                .collect()
+            repeating(port, conns, "iam", &iam("ListUsers", &[]))
         }
         "create-user" => (0..conns)
             .map(|w| {
@@ -511,25 +507,20 @@ async fn prepare(scenario: &str, port: u16, conns: usize) -> Vec<Workload> {
         }
         "simulate" => {
             let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bucket/*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"},{"Effect":"Allow","Action":"iam:Get*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/app-*"},{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#;
-            (0..conns)
-                .map(|_| {
-                    let req = signed(
-                        port,
-                        ROOT,
-                        "iam",
-                        &iam(
-                            "SimulateCustomPolicy",
-                            &[
-                                ("PolicyInputList.member.1", policy),
-                                ("ActionNames.member.1", "s3:GetObject"),
-                                ("ActionNames.member.2", "s3:DeleteObject"),
-                                ("ResourceArns.member.1", "arn:aws:s3:::bucket/key"),
-                            ],
-                        ),
-                    );
-                    Box::new(move |_| req.clone()) as Workload
-                })
-                .collect()
+            repeating(
+                port,
+                conns,
+                "iam",
+                &iam(
+                    "SimulateCustomPolicy",
+                    &[
+                        ("PolicyInputList.member.1", policy),
+                        ("ActionNames.member.1", "s3:GetObject"),
+                        ("ActionNames.member.2", "s3:DeleteObject"),
+                        ("ResourceArns.member.1", "arn:aws:s3:::bucket/key"),
+                    ],
+                ),
+            )
         }
         "mixed" => {
             let mut get = Box::pin(prepare("get-user", port, conns)).await;
@@ -558,12 +549,7 @@ async fn prepare(scenario: &str, port: u16, conns: usize) -> Vec<Workload> {
                 })
                 .collect()
         }
-        "list-users-small" => (0..conns)
-            .map(|_| {
-                let req = signed(port, ROOT, "iam", &iam("ListUsers", &[]));
-                Box::new(move |_| req.clone()) as Workload
-            })
-            .collect(),
+        "list-users-small" => repeating(port, conns, "iam", &iam("ListUsers", &[])),
         other => panic!("unknown scenario {other}"),
     }
 }

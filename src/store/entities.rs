@@ -398,14 +398,15 @@ pub(super) fn insert_new_tags(set: &mut WriteSet, entity_id: &str, tags: &[Tag])
     }
 }
 
+/// A user by name, from the model.
+pub(super) fn model_user(m: &Model, account: &str, name: &str) -> StoreResult<Arc<UserEntry>> {
+    m.users.get(account, name).ok_or_else(|| no_such_user(name))
+}
+
 /// The id of a user, group or role, from the model (the caller holds the write turn).
 fn model_entity_id(m: &Model, account: &str, ty: EntityType, name: &str) -> StoreResult<String> {
     match ty {
-        EntityType::User => m
-            .users
-            .get(account, name)
-            .map(|e| e.rec.user_id.clone())
-            .ok_or_else(|| no_such_user(name)),
+        EntityType::User => model_user(m, account, name).map(|e| e.rec.user_id.clone()),
         EntityType::Group => m
             .groups
             .get(account, name)
@@ -529,19 +530,12 @@ impl Store {
 
     /// A user by name, from the read model.
     pub async fn user(&self, account: &str, name: &str) -> StoreResult<UserRec> {
-        self.model()
-            .users
-            .get(account, name)
-            .map(|u| u.rec.clone())
-            .ok_or_else(|| no_such_user(name))
+        model_user(self.model(), account, name).map(|u| u.rec.clone())
     }
 
     /// A user with its tags, from the read model.
     pub fn user_entry(&self, account: &str, name: &str) -> StoreResult<Arc<UserEntry>> {
-        self.model()
-            .users
-            .get(account, name)
-            .ok_or_else(|| no_such_user(name))
+        model_user(self.model(), account, name)
     }
 
     /// Users whose path starts with `path_prefix`, ordered by name.
@@ -603,10 +597,7 @@ impl Store {
         self.planned(
             vec![Claim::named("user", &account, &name)],
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let u = m
-                    .users
-                    .get(&account, &name)
-                    .ok_or_else(|| no_such_user(&name))?;
+                let u = model_user(m, &account, &name)?;
                 let id = u.rec.user_id.clone();
                 // What AWS requires gone first, in the order it checks.
                 let blockers = [
@@ -740,11 +731,8 @@ impl Store {
             vec![claim],
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
                 let (id, old) = match &target {
-                    Retagged::Named(EntityType::User, name) => m
-                        .users
-                        .get(&account, name)
-                        .map(|e| (e.rec.user_id.clone(), e.tags.clone()))
-                        .ok_or_else(|| no_such_user(name))?,
+                    Retagged::Named(EntityType::User, name) => model_user(m, &account, name)
+                        .map(|e| (e.rec.user_id.clone(), e.tags.clone()))?,
                     Retagged::Named(_, name) => m
                         .roles
                         .get(&account, name)
@@ -785,32 +773,20 @@ impl Store {
                 insert_new_tags(set, &id, &tags);
                 Ok((
                     (),
-                    Box::new(move |m: &Model| {
-                        // The entity as it is now, with its new tags.
-                        if let Some(e) = m.users.by_id(&id) {
-                            m.users.put(Entry {
-                                rec: e.rec.clone(),
-                                tags,
-                            });
-                        } else if let Some(e) = m.roles.by_id(&id) {
-                            m.roles.put(Entry {
-                                rec: e.rec.clone(),
-                                tags,
-                            });
-                        } else if let Some(e) = m.managed.by_id(&id) {
-                            m.managed.put(Entry {
-                                rec: e.rec.clone(),
-                                tags,
-                            });
-                        } else if let Some(e) = m.profiles.by_id(&id) {
-                            m.profiles.put(Entry {
-                                rec: e.rec.clone(),
-                                tags,
-                            });
-                        } else if let Some(e) = m.oidc(&account, &id) {
-                            m.put_oidc(OidcEntry { tags, ..e });
-                        } else if let Some(d) = m.mfa(&account, &id) {
-                            m.put_mfa(super::model::MfaEntry { tags, ..d });
+                    Box::new(move |m: &Model| match target {
+                        Retagged::Named(EntityType::User, _) => m.users.retag(&id, tags),
+                        Retagged::Named(..) => m.roles.retag(&id, tags),
+                        Retagged::Policy(_) => m.managed.retag(&id, tags),
+                        Retagged::InstanceProfile(_) => m.profiles.retag(&id, tags),
+                        Retagged::OidcProvider(_) => {
+                            if let Some(e) = m.oidc(&account, &id) {
+                                m.put_oidc(OidcEntry { tags, ..e });
+                            }
+                        }
+                        Retagged::MfaDevice(_) => {
+                            if let Some(d) = m.mfa(&account, &id) {
+                                m.put_mfa(super::model::MfaEntry { tags, ..d });
+                            }
                         }
                     }) as Change,
                 ))
@@ -1014,10 +990,7 @@ impl Store {
             claims,
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
                 // AWS reports a missing user before a missing group.
-                let u = m
-                    .users
-                    .get(&account, &user)
-                    .ok_or_else(|| no_such_user(&user))?;
+                let u = model_user(m, &account, &user)?;
                 let g = m
                     .groups
                     .get(&account, &group)
@@ -1061,10 +1034,7 @@ impl Store {
             claims,
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
                 // AWS reports a missing user before a missing group.
-                let u = m
-                    .users
-                    .get(&account, &user)
-                    .ok_or_else(|| no_such_user(&user))?;
+                let u = model_user(m, &account, &user)?;
                 let g = m
                     .groups
                     .get(&account, &group)
@@ -1104,7 +1074,7 @@ impl Store {
         let cache = self.cache.clone();
         let claims = vec![Claim::named("user", &account, &user)];
         self.planned(claims, Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-            let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+            let u = model_user(m, &account, &user)?;
             if i64::try_from(m.keys_of(&u.rec.user_id).len()).unwrap_or(i64::MAX)
                 >= quota::ACCESS_KEYS_PER_USER
             {
@@ -1176,10 +1146,7 @@ impl Store {
 
     pub async fn access_keys(&self, account: &str, user: &str) -> StoreResult<Vec<AccessKeyRec>> {
         let m = self.model();
-        let u = m
-            .users
-            .get(account, user)
-            .ok_or_else(|| no_such_user(user))?;
+        let u = model_user(m, account, user)?;
         Ok(m.keys_of(&u.rec.user_id)
             .iter()
             .map(|k| self.key_out(m, k))
@@ -1205,10 +1172,7 @@ impl Store {
         user: &str,
         access_key_id: &str,
     ) -> StoreResult<Arc<KeyMeta>> {
-        let u = m
-            .users
-            .get(account, user)
-            .ok_or_else(|| no_such_user(user))?;
+        let u = model_user(m, account, user)?;
         m.key(access_key_id)
             .filter(|k| k.user_id == u.rec.user_id)
             .ok_or_else(|| {

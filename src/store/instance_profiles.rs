@@ -2,12 +2,13 @@
 //! writes (see [`super::write`]).
 
 use super::entities::{StoreError, StoreResult};
-use super::model::{Entry, Model};
+use super::model::{Entry, Model, RoleEntry};
 use super::records::{InstanceProfileRec, Tag};
 use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ids, ts, Store};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// Roles one instance profile can hold (IAM quota "Roles in an instance profile").
@@ -39,6 +40,28 @@ fn with_roles(m: &Model, p: &Entry<InstanceProfileRec>) -> InstanceProfileRec {
         .filter_map(|id| m.roles.by_id(id).map(|r| r.rec.clone()))
         .collect();
     rec
+}
+
+/// An instance profile as the model holds it.
+type Profile = Arc<Entry<InstanceProfileRec>>;
+
+/// An instance profile and a role, by name; a missing profile is reported before a missing
+/// role.
+fn profile_and_role(
+    m: &Model,
+    account: &str,
+    profile: &str,
+    role: &str,
+) -> StoreResult<(Profile, Arc<RoleEntry>)> {
+    let p = m
+        .profiles
+        .get(account, profile)
+        .ok_or_else(|| no_such(profile))?;
+    let r = m
+        .roles
+        .get(account, role)
+        .ok_or_else(|| super::entities::no_such_role(role))?;
+    Ok((p, r))
 }
 
 fn claim(account: &str, name: &str) -> Claim {
@@ -184,11 +207,7 @@ impl Store {
         self.planned(
             claims,
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let p = m.profiles.get(&account, &profile).ok_or_else(|| no_such(&profile))?;
-                let r = m
-                    .roles
-                    .get(&account, &role)
-                    .ok_or_else(|| super::entities::no_such_role(&role))?;
+                let (p, r) = profile_and_role(m, &account, &profile, &role)?;
                 let id = p.rec.instance_profile_id.clone();
                 if i64::try_from(m.profile_roles(&id).len()).unwrap_or(i64::MAX)
                     >= ROLES_PER_INSTANCE_PROFILE
@@ -221,11 +240,7 @@ impl Store {
         self.planned(
             claims,
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let p = m.profiles.get(&account, &profile).ok_or_else(|| no_such(&profile))?;
-                let r = m
-                    .roles
-                    .get(&account, &role)
-                    .ok_or_else(|| super::entities::no_such_role(&role))?;
+                let (p, r) = profile_and_role(m, &account, &profile, &role)?;
                 let (id, role_id) = (p.rec.instance_profile_id.clone(), r.rec.role_id.clone());
                 if !m.profile_roles(&id).contains(&role_id) {
                     return Err(StoreError::NoSuchEntity(format!(

@@ -1,6 +1,6 @@
 //! Login profiles (console passwords, stored as Argon2id hashes) and the password policy.
 
-use super::entities::{no_such_user, StoreError, StoreResult};
+use super::entities::{model_user, StoreError, StoreResult};
 use super::model::{Login, Model};
 use super::write::{Change, Claim, Pending, WriteSet};
 use super::{from_ts, ts, Store};
@@ -132,7 +132,7 @@ impl Store {
         self.planned(
             vec![Claim::named("user", &account, &user)],
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+                let u = model_user(m, &account, &user)?;
                 if m.login(&u.rec.user_id).is_some() {
                     return Err(StoreError::EntityAlreadyExists(format!(
                         "Login Profile for user {} already exists.",
@@ -164,10 +164,7 @@ impl Store {
 
     pub async fn login_profile(&self, account: &str, user: &str) -> StoreResult<LoginProfileRec> {
         let m = self.model();
-        let u = m
-            .users
-            .get(account, user)
-            .ok_or_else(|| no_such_user(user))?;
+        let u = model_user(m, account, user)?;
         let login = m
             .login(&u.rec.user_id)
             .ok_or_else(|| no_profile(&u.rec.name))?;
@@ -191,7 +188,7 @@ impl Store {
         self.planned(
             vec![Claim::named("user", &account, &user)],
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+                let u = model_user(m, &account, &user)?;
                 let old = m.login(&u.rec.user_id).ok_or_else(|| no_profile(&u.rec.name))?;
                 let login = Login {
                     create_date: old.create_date,
@@ -214,10 +211,7 @@ impl Store {
         self.planned(
             vec![Claim::named("user", &account, &user)],
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let u = m
-                    .users
-                    .get(&account, &user)
-                    .ok_or_else(|| no_such_user(&user))?;
+                let u = model_user(m, &account, &user)?;
                 if m.login(&u.rec.user_id).is_none() {
                     return Err(no_profile(&u.rec.name));
                 }

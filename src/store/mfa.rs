@@ -1,7 +1,7 @@
 //! Virtual MFA devices: created unassigned, enabled for one user with two consecutive codes,
 //! and the newest accepted time step kept so that no code is accepted twice.
 
-use super::entities::{no_such_user, StoreError, StoreResult};
+use super::entities::{model_user, StoreError, StoreResult};
 use super::model::{MfaEntry, Model};
 use super::records::Tag;
 use super::write::{Change, Claim, Pending, WriteSet};
@@ -58,6 +58,14 @@ fn device_out(m: &Model, d: MfaEntry) -> MfaDeviceRec {
 
 fn claim(serial: &str) -> Claim {
     Claim::named("mfa-device", "", serial)
+}
+
+/// The device `serial`, enabled for the user `user`.
+fn users_device(m: &Model, account: &str, user: &str, serial: &str) -> StoreResult<MfaEntry> {
+    let u = model_user(m, account, user)?;
+    m.mfa(account, serial)
+        .filter(|d| d.user_id.as_deref() == Some(u.rec.user_id.as_str()))
+        .ok_or_else(|| not_users_device(serial, user))
 }
 
 fn not_users_device(serial: &str, user: &str) -> StoreError {
@@ -159,7 +167,7 @@ impl Store {
         self.planned(
             claims,
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
+                let u = model_user(m, &account, &user)?;
                 let device = m.mfa(&account, &serial).ok_or_else(|| no_such_device(&serial))?;
                 if device.user_id.is_some() {
                     return Err(StoreError::EntityAlreadyExists(
@@ -201,11 +209,7 @@ impl Store {
         self.planned(
             claims,
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let u = m.users.get(&account, &user).ok_or_else(|| no_such_user(&user))?;
-                let device = m
-                    .mfa(&account, &serial)
-                    .filter(|d| d.user_id.as_deref() == Some(u.rec.user_id.as_str()))
-                    .ok_or_else(|| not_users_device(&serial, &user))?;
+                let device = users_device(m, &account, &user, &serial)?;
                 set.stmt("UPDATE mfa_devices SET user_id = NULL, enable_date = NULL WHERE serial_number = ?")
                     .bind(serial.as_str());
                 let device = MfaEntry {
@@ -256,14 +260,7 @@ impl Store {
         self.planned(
             claims,
             Box::new(move |m: &Model, _: &mut Pending, set: &mut WriteSet| {
-                let u = m
-                    .users
-                    .get(&account, &user)
-                    .ok_or_else(|| no_such_user(&user))?;
-                let device = m
-                    .mfa(&account, &serial)
-                    .filter(|d| d.user_id.as_deref() == Some(u.rec.user_id.as_str()))
-                    .ok_or_else(|| not_users_device(&serial, &user))?;
+                let device = users_device(m, &account, &user, &serial)?;
                 set.stmt("UPDATE mfa_devices SET last_step = ? WHERE serial_number = ?")
                     .bind(step)
                     .bind(serial.as_str());

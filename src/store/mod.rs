@@ -284,18 +284,7 @@ impl Store {
             .map(|r| (r.get::<String, _>("account_id"), login::policy_row(r)))
             .collect();
         store.model.replace_password_policies(policies);
-        let mut oidc_tags: std::collections::HashMap<String, Vec<Tag>> = Default::default();
-        for r in sqlx::query(
-            "SELECT t.entity_id, t.key, t.value FROM tags t JOIN oidc_providers o ON o.arn = t.entity_id ORDER BY t.entity_id, t.position",
-        )
-        .fetch_all(&store.pool)
-        .await?
-        {
-            oidc_tags.entry(r.get(0)).or_default().push(Tag {
-                key: r.get(1),
-                value: r.get(2),
-            });
-        }
+        let mut oidc_tags = store.tags_of_table("oidc_providers", "arn").await?;
         let providers = sqlx::query("SELECT * FROM oidc_providers")
             .fetch_all(&store.pool)
             .await?
@@ -322,18 +311,7 @@ impl Store {
                 .fetch_all(&store.pool)
                 .await?;
         store.model.replace_accounts(created, aliases);
-        let mut mfa_tags: std::collections::HashMap<String, Vec<Tag>> = Default::default();
-        for r in sqlx::query(
-            "SELECT t.entity_id, t.key, t.value FROM tags t JOIN mfa_devices d ON d.serial_number = t.entity_id ORDER BY t.entity_id, t.position",
-        )
-        .fetch_all(&store.pool)
-        .await?
-        {
-            mfa_tags.entry(r.get(0)).or_default().push(Tag {
-                key: r.get(1),
-                value: r.get(2),
-            });
-        }
+        let mut mfa_tags = store.tags_of_table("mfa_devices", "serial_number").await?;
         let devices = sqlx::query("SELECT * FROM mfa_devices")
             .fetch_all(&store.pool)
             .await?
@@ -404,14 +382,12 @@ impl Store {
         self.load_entries_with(&select, table, id_column, row).await
     }
 
-    /// [`Store::load_entries`] with the rows read by `select`.
-    async fn load_entries_with<R: model::Named>(
+    /// The tags of every row of `table`, by the row's id, in the order they were added.
+    async fn tags_of_table(
         &self,
-        select: &str,
         table: &str,
         id_column: &str,
-        row: fn(&sqlx::sqlite::SqliteRow) -> R,
-    ) -> Result<Vec<model::Entry<R>>> {
+    ) -> Result<std::collections::HashMap<String, Vec<Tag>>> {
         let mut tags: std::collections::HashMap<String, Vec<Tag>> = Default::default();
         for r in sqlx::query(&format!(
             "SELECT t.entity_id, t.key, t.value FROM tags t JOIN {table} e ON e.{id_column} = t.entity_id ORDER BY t.entity_id, t.position"
@@ -424,6 +400,18 @@ impl Store {
                 value: r.get(2),
             });
         }
+        Ok(tags)
+    }
+
+    /// [`Store::load_entries`] with the rows read by `select`.
+    async fn load_entries_with<R: model::Named>(
+        &self,
+        select: &str,
+        table: &str,
+        id_column: &str,
+        row: fn(&sqlx::sqlite::SqliteRow) -> R,
+    ) -> Result<Vec<model::Entry<R>>> {
+        let mut tags = self.tags_of_table(table, id_column).await?;
         Ok(sqlx::query(select)
             .fetch_all(&self.pool)
             .await?

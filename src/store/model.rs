@@ -255,6 +255,19 @@ impl<R: Named> Family<R> {
         state.insert(entry.rec.id().to_owned(), key, Arc::new(entry));
     }
 
+    /// Replaces the tags of the entry `id`, keeping its row as it is now.
+    pub fn retag(&self, id: &str, tags: Vec<Tag>)
+    where
+        R: Clone,
+    {
+        if let Some(e) = self.by_id(id) {
+            self.put(Entry {
+                rec: e.rec.clone(),
+                tags,
+            });
+        }
+    }
+
     pub fn remove(&self, id: &str) {
         if let Ok(mut state) = self.state.write() {
             state.remove(id);
